@@ -1,0 +1,103 @@
+/** How each environment variable lands in the config tree (the contract the Helm chart and ops tooling use). */
+type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'map';
+
+export interface EnvBinding {
+  readonly env: string;
+  readonly path: readonly string[];
+  readonly kind: EnvKind;
+}
+
+export const ENV_BINDINGS: readonly EnvBinding[] = [
+  { env: 'GATEWAY_PORT', path: ['server', 'port'], kind: 'int' },
+  { env: 'GATEWAY_HOST', path: ['server', 'host'], kind: 'string' },
+  { env: 'ADMIN_PORT', path: ['server', 'adminPort'], kind: 'int' },
+  { env: 'ADMIN_HOST', path: ['server', 'adminHost'], kind: 'string' },
+  { env: 'MAX_BODY_BYTES', path: ['server', 'maxBodyBytes'], kind: 'int' },
+  { env: 'DRAIN_TIMEOUT_MS', path: ['server', 'drainTimeoutMs'], kind: 'int' },
+  { env: 'INGRESS_GATEWAY_URL', path: ['ingressGateway', 'url'], kind: 'string' },
+  { env: 'INGRESS_GATEWAY_SERVICE_NAME', path: ['ingressGateway', 'serviceName'], kind: 'string' },
+  { env: 'UPSTREAM_TIMEOUT_MS', path: ['ingressGateway', 'timeoutMs'], kind: 'int' },
+  { env: 'INGRESS_GATEWAY_CA_FILE', path: ['ingressGateway', 'tls', 'caFile'], kind: 'string' },
+  { env: 'INGRESS_GATEWAY_CERT_FILE', path: ['ingressGateway', 'tls', 'certFile'], kind: 'string' },
+  { env: 'INGRESS_GATEWAY_KEY_FILE', path: ['ingressGateway', 'tls', 'keyFile'], kind: 'string' },
+  { env: 'OTEL_SERVICE_NAME', path: ['tracing', 'serviceName'], kind: 'string' },
+  { env: 'OTEL_PROPAGATORS', path: ['tracing', 'propagators'], kind: 'list' },
+  { env: 'OTEL_TRACES_SAMPLER', path: ['tracing', 'sampler'], kind: 'string' },
+  { env: 'OTEL_TRACES_SAMPLER_ARG', path: ['tracing', 'samplerArg'], kind: 'number' },
+  { env: 'TRACE_ID_BITS', path: ['tracing', 'traceIdBits'], kind: 'int' },
+  { env: 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', path: ['zipkin', 'endpoint'], kind: 'string' },
+  { env: 'ZIPKIN_API_VERSION', path: ['zipkin', 'apiVersion'], kind: 'string' },
+  { env: 'ZIPKIN_ENCODING', path: ['zipkin', 'encoding'], kind: 'string' },
+  { env: 'ZIPKIN_HEADERS', path: ['zipkin', 'headers'], kind: 'map' },
+  { env: 'ZIPKIN_GZIP', path: ['zipkin', 'gzip'], kind: 'bool' },
+  { env: 'OTEL_BSP_MAX_QUEUE_SIZE', path: ['zipkin', 'queuedMaxSpans'], kind: 'int' },
+  { env: 'ZIPKIN_QUEUED_MAX_BYTES', path: ['zipkin', 'queuedMaxBytes'], kind: 'int' },
+  { env: 'ZIPKIN_MESSAGE_MAX_BYTES', path: ['zipkin', 'messageMaxBytes'], kind: 'int' },
+  { env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', path: ['zipkin', 'messageMaxSpans'], kind: 'int' },
+  { env: 'OTEL_BSP_SCHEDULE_DELAY', path: ['zipkin', 'flushIntervalMs'], kind: 'int' },
+  { env: 'OTEL_BSP_EXPORT_TIMEOUT', path: ['zipkin', 'requestTimeoutMs'], kind: 'int' },
+  { env: 'ZIPKIN_MAX_IN_FLIGHT', path: ['zipkin', 'maxInFlight'], kind: 'int' },
+  { env: 'ZIPKIN_MAX_ATTEMPTS', path: ['zipkin', 'maxAttempts'], kind: 'int' },
+  { env: 'ZIPKIN_CLOSE_TIMEOUT_MS', path: ['zipkin', 'closeTimeoutMs'], kind: 'int' },
+  { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
+  { env: 'ACCESS_LOG', path: ['logging', 'accessLog'], kind: 'bool' },
+];
+
+export const ENV_BY_PATH: ReadonlyMap<string, string> = new Map(ENV_BINDINGS.map((b) => [b.path.join('.'), b.env]));
+
+/**
+ * Converts an environment string to the kind its key holds. A value that does not convert is kept as
+ * the raw string, so the validator reports it against the key instead of it silently becoming NaN.
+ */
+export function parseEnvValue(raw: string, kind: EnvKind): unknown {
+  const text = raw.trim();
+  switch (kind) {
+    case 'string':
+      return text;
+    case 'int':
+    case 'number': {
+      const value = Number(text);
+      return text !== '' && Number.isFinite(value) ? value : raw;
+    }
+    case 'bool':
+      return text === 'true' ? true : text === 'false' ? false : raw;
+    case 'list':
+      return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+    case 'map':
+      return parseHeaderList(text);
+  }
+}
+
+/** `name=value,name2=value2`, the OTEL_EXPORTER_*_HEADERS format (values may be percent-encoded). */
+function parseHeaderList(text: string): Record<string, string> | string {
+  const headers: Record<string, string> = {};
+  for (const pair of text.split(',').filter((p) => p.trim() !== '')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return text;
+    try {
+      headers[pair.slice(0, eq).trim()] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      return text;
+    }
+  }
+  return headers;
+}
+
+/** Sets every bound variable present in `env` into `tree` (mutates a fresh copy the loader owns). */
+export function applyEnvOverrides(tree: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  for (const binding of ENV_BINDINGS) {
+    const raw = env[binding.env];
+    if (raw === undefined || raw === '') continue;
+    let node = tree;
+    for (const key of binding.path.slice(0, -1)) {
+      const child = node[key];
+      node[key] = isPlainObject(child) ? child : {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[binding.path[binding.path.length - 1]] = parseEnvValue(raw, binding.kind);
+  }
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

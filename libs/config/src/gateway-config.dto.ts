@@ -1,0 +1,134 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  HTTP_METHODS,
+  LOG_LEVELS,
+  PROPAGATORS,
+  SAMPLERS,
+  TRACE_ID_BITS,
+  ZIPKIN_API_VERSIONS,
+  ZIPKIN_ENCODINGS,
+  type HttpMethod,
+  type LogLevel,
+  type PropagatorName,
+  type SamplerName,
+  type TraceIdBits,
+  type ZipkinApiVersion,
+  type ZipkinEncoding,
+} from './gateway-config.enums';
+import { IsStringRecord } from './is-string-record.validator';
+
+const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false } as const;
+// class-validator runs a property's decorators right to left and (with stopAtFirstError) reports the first
+// failure, so the type check is written last: `abc` is reported as "must be an integer", not "out of range".
+const PORT_RANGE = 'must be a port number between 0 and 65535';
+
+export class ServerConfig {
+  @Min(0) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
+  @MinLength(1) @IsString() host!: string;
+  @Min(0) @Max(65535, { message: PORT_RANGE }) @IsInt() adminPort!: number;
+  @MinLength(1) @IsString() adminHost!: string;
+  /** 0 means no limit. */
+  @Min(0) @IsInt() maxBodyBytes!: number;
+  @Min(1024) @Max(1048576) @IsInt() maxHeaderBytes!: number;
+  @Min(1) @IsInt() headersTimeoutMs!: number;
+  /** 0 disables Node's whole-request timeout. */
+  @Min(0) @IsInt() requestTimeoutMs!: number;
+  @Min(1) @IsInt() keepAliveTimeoutMs!: number;
+  @Min(0) @IsInt() drainTimeoutMs!: number;
+}
+
+export class UpstreamTlsConfig {
+  @IsOptional() @MinLength(1) @IsString() caFile?: string;
+  @IsOptional() @MinLength(1) @IsString() certFile?: string;
+  @IsOptional() @MinLength(1) @IsString() keyFile?: string;
+  @IsOptional() @MinLength(1) @IsString() serverName?: string;
+  @IsBoolean() insecureSkipVerify!: boolean;
+}
+
+export class IngressGatewayConfig {
+  @IsOptional() @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' }) url?: string;
+  @MinLength(1) @IsString() serviceName!: string;
+  @Min(1) @IsInt() timeoutMs!: number;
+  @Min(1) @IsInt() idleTimeoutMs!: number;
+  @Min(1) @IsInt() maxSockets!: number;
+  @Min(1) @IsInt() keepAliveMs!: number;
+  @ValidateNested() @Type(() => UpstreamTlsConfig) tls!: UpstreamTlsConfig;
+}
+
+export class RouteConfig {
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,63}$/, { message: 'must be 1-63 letters, digits, dots, dashes or underscores' })
+  name?: string;
+  @IsString() @Matches(/^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/, { message: 'must be an absolute path without //, .. or query' })
+  path!: string;
+  @IsOptional() @IsBoolean() prefix?: boolean;
+  @IsOptional() @IsString() @Matches(/^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/, { message: 'must be an absolute path without //, .. or query' })
+  upstreamPath?: string;
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(HTTP_METHODS, { each: true, message: `each value must be one of ${HTTP_METHODS.join(', ')}` })
+  methods?: HttpMethod[];
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9.-]+(?::\d{1,5})?$/, { message: 'must be a host name, optionally with :port' })
+  host?: string;
+  @IsOptional() @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' }) upstream?: string;
+  @IsOptional() @Min(1) @IsInt() timeoutMs?: number;
+}
+
+export class TracingConfig {
+  @MinLength(1) @MaxLength(255) @IsString() serviceName!: string;
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(PROPAGATORS, { each: true, message: `each value must be one of ${PROPAGATORS.join(', ')}` })
+  propagators!: PropagatorName[];
+  @IsIn(SAMPLERS, { message: `must be one of ${SAMPLERS.join(', ')}` }) sampler!: SamplerName;
+  @Min(0) @Max(1) @IsNumber({ allowNaN: false, allowInfinity: false }) samplerArg!: number;
+  @IsIn(TRACE_ID_BITS, { message: 'must be 64 or 128' }) traceIdBits!: TraceIdBits;
+}
+
+export class ZipkinConfig {
+  /** A secret: Alibaba Tracing Analysis puts its token in the path. */
+  @IsOptional() @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' }) endpoint?: string;
+  @IsIn(ZIPKIN_API_VERSIONS, { message: `must be one of ${ZIPKIN_API_VERSIONS.join(', ')}` }) apiVersion!: ZipkinApiVersion;
+  @IsIn(ZIPKIN_ENCODINGS, { message: `must be one of ${ZIPKIN_ENCODINGS.join(', ')}` }) encoding!: ZipkinEncoding;
+  @IsStringRecord() @IsObject() headers!: Record<string, string>;
+  @IsBoolean() gzip!: boolean;
+  @Min(1) @IsInt() queuedMaxSpans!: number;
+  @Min(1024) @IsInt() queuedMaxBytes!: number;
+  @Min(1024) @IsInt() messageMaxBytes!: number;
+  @Min(1) @IsInt() messageMaxSpans!: number;
+  @Min(1) @IsInt() flushIntervalMs!: number;
+  @Min(1) @IsInt() requestTimeoutMs!: number;
+  @Min(1) @IsInt() maxInFlight!: number;
+  @Min(1) @IsInt() maxAttempts!: number;
+  @Min(1) @IsInt() initialBackoffMs!: number;
+  @Min(1) @IsInt() maxBackoffMs!: number;
+  @Min(0) @IsInt() closeTimeoutMs!: number;
+}
+
+export class LoggingConfig {
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }) level!: LogLevel;
+  @IsBoolean() accessLog!: boolean;
+}
+
+export class GatewayConfig {
+  @ValidateNested() @Type(() => ServerConfig) server!: ServerConfig;
+  @ValidateNested() @Type(() => IngressGatewayConfig) ingressGateway!: IngressGatewayConfig;
+  @ValidateNested({ each: true }) @Type(() => RouteConfig) @IsArray() routes!: RouteConfig[];
+  @ValidateNested() @Type(() => TracingConfig) tracing!: TracingConfig;
+  @ValidateNested() @Type(() => ZipkinConfig) zipkin!: ZipkinConfig;
+  @ValidateNested() @Type(() => LoggingConfig) logging!: LoggingConfig;
+}
