@@ -36,7 +36,7 @@ import {
 } from './gateway-config.enums';
 import { IsStringRecord } from './is-string-record.validator';
 
-const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false } as const;
+const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 // class-validator runs a property's decorators right to left and (with stopAtFirstError) reports the first
 // failure, so the type check is written last: `abc` is reported as "must be an integer", not "out of range".
 const PORT_RANGE = 'must be a port number between 0 and 65535';

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig, type LogLevel } from '@app/config';
+import { BufferedLineWriter, createSpanSink, startTelemetry } from '@app/tracing';
+import { UpstreamTlsFileError } from '@app/upstream-client';
+import { findDefaultsFile } from './defaults-file';
+import { GatewayModule } from './gateway.module';
+import { createGatewayAdapter, drainServer, tuneGatewayServer } from './gateway-server';
+import { AdminModule } from './ops/admin.module';
+import { GatewayLifecycle } from './ops/gateway-lifecycle';
+
+const NEST_LEVELS: Readonly<Record<LogLevel, NestLogLevel[]>> = {
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+};
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
+  const appLogger = new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logging.level] });
+  Logger.overrideLogger(appLogger);
+  const logger = new Logger('Gateway');
+  const logWriter = new BufferedLineWriter(process.stdout);
+  const reporterLogger = new Logger('ZipkinReporter');
+  const telemetry = startTelemetry(config.tracing, (meter) =>
+    createSpanSink(config.zipkin, meter, logWriter, { warn: (m) => reporterLogger.warn(m), error: (m) => reporterLogger.error(m) }),
+  );
+  const lifecycle = new GatewayLifecycle();
+
+  const gateway = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot({ config, logWriter, lifecycle }),
+    createGatewayAdapter(config.server),
+    { bodyParser: false, logger: appLogger },
+  );
+  tuneGatewayServer(gateway.getHttpServer(), config.server);
+  await gateway.listen(config.server.port, config.server.host);
+  const admin = await NestFactory.create<NestFastifyApplication>(
+    AdminModule.forRoot({ lifecycle, prometheus: telemetry.prometheus }),
+    new FastifyAdapter({ logger: false }),
+    { logger: appLogger },
+  );
+  await admin.listen(config.server.adminPort, config.server.adminHost);
+  lifecycle.markListening();
+  logger.log({
+    message: 'listening',
+    gatewayPort: (gateway.getHttpServer().address() as { port: number }).port,
+    adminPort: (admin.getHttpServer().address() as { port: number }).port,
+    routes: config.routes.length,
+    zipkin: config.zipkin.endpoint === undefined ? 'stdout' : `${config.zipkin.apiVersion}/${config.zipkin.encoding} ${redactUrl(config.zipkin.endpoint)}`,
+  });
+
+  // Not enableShutdownHooks(): Nest re-raises the signal after closing, so the exit code would be 143, not 0.
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    lifecycle.markDraining();
+    logger.log({ message: 'draining', signal, drainTimeoutMs: config.server.drainTimeoutMs });
+    const drained = await drainServer(gateway.getHttpServer(), config.server.drainTimeoutMs);
+    await gateway.close();
+    await telemetry.shutdown();
+    await admin.close();
+    logger.log({ message: 'stopped', drained });
+    logWriter.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', (signal) => void stop(signal));
+  process.once('SIGINT', (signal) => void stop(signal));
+}
+
+/** Config problems end the process before it listens: one message, every problem, exit code 1. */
+function loadConfigOrExit(): GatewayConfig {
+  try {
+    return loadGatewayConfig({ defaultsFile: findDefaultsFile(__dirname), env: process.env });
+  } catch (error) {
+    if (!(error instanceof GatewayConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+bootstrap().catch((error: unknown) => {
+  const message = error instanceof UpstreamTlsFileError ? `Invalid configuration:\n  - ${error.message}` : `external-proxy failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+});

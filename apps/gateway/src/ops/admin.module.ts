@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OpenTelemetryModule } from 'nestjs-otel';
+import { EventLoopMetrics } from './event-loop-metrics';
+import { GATEWAY_LIFECYCLE, PROMETHEUS_EXPORTER, type GatewayLifecycle } from './gateway-lifecycle';
+import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
+
+export interface AdminModuleOptions {
+  readonly lifecycle: GatewayLifecycle;
+  readonly prometheus: PrometheusExporter;
+}
+
+/** The admin port's app: health and metrics, never proxied, never traced. */
+@Module({})
+export class AdminModule {
+  static forRoot(options: AdminModuleOptions): DynamicModule {
+    return {
+      module: AdminModule,
+      imports: [TerminusModule.forRoot({ logger: false }), OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } })],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: GATEWAY_LIFECYCLE, useValue: options.lifecycle },
+        { provide: PROMETHEUS_EXPORTER, useValue: options.prometheus },
+        EventLoopMetrics,
+      ],
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import { TAG, type ProxySpans } from '@app/tracing';
+import type { AccessLog } from './access-log';
+import type { ProxyMetrics } from './proxy-metrics';
+
+const exchanges = new WeakMap<IncomingMessage, ProxyExchange>();
+
+/** The exchange of a request in flight, for the exception filter (trace id in error bodies). */
+export function exchangeOf(request: IncomingMessage): ProxyExchange | undefined {
+  return exchanges.get(request);
+}
+
+/**
+ * The state of one proxied request, finished exactly once when the response closes: the SERVER span ends
+ * with the final status, the request is counted and logged. A response closed before it finished means
+ * the client went away: the span gets an error tag and the status is recorded as 0 (aborted).
+ */
+export class ProxyExchange {
+  route = 'unmatched';
+  path: string;
+  spans?: ProxySpans;
+  failure?: string;
+  upstreamStartedAt?: number;
+  upstreamEndedAt?: number;
+  upstreamStatus?: number;
+  private readonly startedAt = performance.now();
+
+  constructor(
+    private readonly request: IncomingMessage,
+    private readonly response: ServerResponse,
+    readonly requestId: string,
+    private readonly metrics: ProxyMetrics,
+    private readonly accessLog: AccessLog,
+  ) {
+    this.path = request.url ?? '';
+    exchanges.set(request, this);
+    response.once('close', () => this.finish());
+  }
+
+  get traceId(): string | undefined {
+    return this.spans?.outbound.traceId;
+  }
+
+  private finish(): void {
+    const completed = this.response.writableFinished;
+    const status = completed ? this.response.statusCode : 0;
+    const failure = this.failure ?? (completed ? undefined : 'client aborted');
+    const endedAt = performance.now();
+    if (this.spans !== undefined) endHttpSpan(this.spans.server, status, failure);
+    const upstreamSeconds = this.upstreamStartedAt === undefined ? undefined : ((this.upstreamEndedAt ?? endedAt) - this.upstreamStartedAt) / 1000;
+    const method = this.request.method ?? 'GET';
+    this.metrics.record({ route: this.route, method, status, durationSeconds: (endedAt - this.startedAt) / 1000, upstreamSeconds, upstreamStatus: this.upstreamStatus });
+    this.accessLog.write({
+      requestId: this.requestId,
+      ...(this.traceId !== undefined && { traceId: this.traceId }),
+      method,
+      path: this.path,
+      route: this.route,
+      status,
+      durationMs: Math.round((endedAt - this.startedAt) * 1000) / 1000,
+      ...(this.upstreamStatus !== undefined && { upstreamStatus: this.upstreamStatus }),
+      ...(failure !== undefined && { error: failure }),
+    });
+  }
+}
+
+/** A 5xx or an abort is an error (Zipkin's `error` tag); the tag carries the reason when there is one. */
+export function endHttpSpan(span: Span, status: number, failure: string | undefined): void {
+  if (status > 0) span.setAttribute(TAG.httpStatusCode, String(status));
+  const error = failure ?? (status >= 500 ? String(status) : undefined);
+  if (error !== undefined) {
+    span.setAttribute(TAG.error, error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error });
+  }
+  span.end();
+}

@@ -1,0 +1,28 @@
+export { B3_MULTI_HEADERS, B3_SINGLE_HEADER, formatB3Multi, formatB3Single, parseB3Multi, parseB3Single } from './propagation/b3';
+export { extractInboundTrace } from './propagation/inbound-trace';
+export { TRACE_HEADERS, formatTraceHeaders } from './propagation/outbound-trace-headers';
+export { TRACEPARENT_HEADER, TRACESTATE_HEADER, formatTraceparent, parseTraceparent } from './propagation/traceparent';
+export {
+  parseSpanId,
+  parseTraceId,
+  toOtelTraceId,
+  toWireTraceId,
+  type InboundTrace,
+  type OutboundTrace,
+  type SamplingDecision,
+  type SamplingState,
+  type TraceIds,
+} from './propagation/trace-ids';
+export { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
+export { contextFromInbound, startProxySpans, type ProxySpanOptions, type ProxySpans } from './sdk/gateway-spans';
+export { startTelemetry, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';
+export { GatewayIdGenerator } from './sdk/trace-id-generator';
+export { ZipkinSpanProcessor } from './sdk/zipkin-span-processor';
+export { BufferedLineWriter } from './output/buffered-line-writer';
+export { ENDPOINT_ATTRIBUTE, TAG } from './zipkin/span-attributes';
+export { collectorUrl, createSpanSink } from './zipkin/create-span-sink';
+export { StdoutSpanSink } from './zipkin/stdout-span-sink';
+export { toZipkinSpan } from './zipkin/to-zipkin-span';
+export type { ZipkinSpanSink } from './zipkin/zipkin-span-sink';
+export type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from './zipkin/zipkin-span';
+export type { SpanBytesEncoder, ZipkinEncodingName } from './zipkin/span-bytes-encoder';

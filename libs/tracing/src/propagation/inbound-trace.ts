@@ -1,0 +1,26 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { B3_SINGLE_HEADER, parseB3Multi, parseB3Single } from './b3';
+import { TRACEPARENT_HEADER, parseTraceparent } from './traceparent';
+import type { InboundTrace } from './trace-ids';
+
+const NO_TRACE: InboundTrace = { sampling: 'deferred' };
+
+/** A header's single value; a repeated trace header is ambiguous and treated as absent. */
+function single(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * Reads the caller's trace context: B3 single wins, then B3 multi, then W3C traceparent (the order the
+ * B3 spec and Envoy use). Anything malformed is ignored, so a bad context becomes a new root.
+ */
+export function extractInboundTrace(headers: IncomingHttpHeaders): InboundTrace {
+  const fromSingle = parseB3Single(single(headers, B3_SINGLE_HEADER));
+  if (fromSingle?.ids !== undefined) return fromSingle;
+  const fromMulti = parseB3Multi((name) => single(headers, name));
+  if (fromMulti?.ids !== undefined) return fromMulti;
+  const fromW3c = parseTraceparent(single(headers, TRACEPARENT_HEADER));
+  if (fromW3c !== undefined) return fromW3c;
+  return fromSingle ?? fromMulti ?? NO_TRACE;
+}

@@ -1,0 +1,51 @@
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { toOtelTraceId, toWireTraceId, type InboundTrace, type OutboundTrace, type SamplingDecision } from '../propagation/trace-ids';
+import { INBOUND_SAMPLING_KEY } from './gateway-sampler';
+
+export interface ProxySpans {
+  readonly server: Span;
+  readonly client: Span;
+  /** What we inject upstream: our CLIENT span id, our SERVER span id as parent, an explicit decision. */
+  readonly outbound: OutboundTrace;
+}
+
+export interface ProxySpanOptions {
+  readonly name: string;
+  readonly serverAttributes: Attributes;
+  readonly clientAttributes: Attributes;
+}
+
+/** The caller's context as a remote parent, with its B3 sampling state for GatewaySampler. */
+export function contextFromInbound(inbound: InboundTrace): Context {
+  const base = ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, inbound.sampling);
+  if (inbound.ids === undefined) return base;
+  return trace.setSpanContext(base, {
+    traceId: toOtelTraceId(inbound.ids.traceId),
+    spanId: inbound.ids.spanId,
+    traceFlags: inbound.sampling === 'sampled' || inbound.sampling === 'debug' ? TraceFlags.SAMPLED : TraceFlags.NONE,
+    isRemote: true,
+  });
+}
+
+/**
+ * Starts the SERVER span (child of the caller's span) and the CLIENT span (child of ours) for one proxied
+ * request. Both get fresh span ids even when not sampled, so the ids still propagate (with sampled 0).
+ */
+export function startProxySpans(tracer: Tracer, inbound: InboundTrace, options: ProxySpanOptions): ProxySpans {
+  const parent = contextFromInbound(inbound);
+  const server = tracer.startSpan(options.name, { kind: SpanKind.SERVER, attributes: options.serverAttributes }, parent);
+  const client = tracer.startSpan(options.name, { kind: SpanKind.CLIENT, attributes: options.clientAttributes }, trace.setSpan(parent, server));
+  const clientContext = client.spanContext();
+  const sampled = (clientContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+  const sampling: SamplingDecision = inbound.sampling === 'debug' ? 'debug' : sampled ? 'sampled' : 'not_sampled';
+  return {
+    server,
+    client,
+    outbound: {
+      traceId: toWireTraceId(clientContext.traceId),
+      spanId: clientContext.spanId,
+      parentSpanId: server.spanContext().spanId,
+      sampling,
+    },
+  };
+}

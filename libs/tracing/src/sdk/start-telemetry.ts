@@ -1,0 +1,66 @@
+import { context, diag, metrics, trace, type Meter, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { TracingConfig } from '@app/config';
+import type { ZipkinSpanSink } from '../zipkin/zipkin-span-sink';
+import { GatewayIdGenerator } from './trace-id-generator';
+import { GatewaySampler } from './gateway-sampler';
+import { ZipkinSpanProcessor } from './zipkin-span-processor';
+
+export const TRACER_NAME = 'external-proxy';
+
+/** The running OpenTelemetry SDK: our tracer, the Prometheus reader, and an orderly stop. */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  readonly meter: Meter;
+  readonly prometheus: PrometheusExporter;
+  /** Flushes queued spans (bounded by the sink's close timeout) and stops the providers. */
+  shutdown(): Promise<void>;
+}
+
+let running: Telemetry | undefined;
+
+/**
+ * Starts tracing and metrics before Nest creates the app (nestjs-otel's MetricService reads the global
+ * meter provider). A second start is refused: two providers would split spans and metrics.
+ */
+export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter) => ZipkinSpanSink): Telemetry {
+  if (running !== undefined) throw new Error('external-proxy: telemetry is already started');
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: tracing.serviceName });
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
+  metrics.setGlobalMeterProvider(meterProvider);
+  const meter = meterProvider.getMeter(TRACER_NAME);
+
+  const sink = createSink(meter);
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    sampler: new GatewaySampler(tracing.sampler, tracing.samplerArg),
+    idGenerator: new GatewayIdGenerator(tracing.traceIdBits),
+    spanProcessors: [new ZipkinSpanProcessor(sink, { serviceName: tracing.serviceName })],
+  });
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  trace.setGlobalTracerProvider(tracerProvider);
+
+  const telemetry: Telemetry = {
+    tracer: tracerProvider.getTracer(TRACER_NAME),
+    meter,
+    prometheus,
+    async shutdown(): Promise<void> {
+      await tracerProvider.shutdown().catch((error: unknown) => diag.error('external-proxy: span flush failed', error));
+      await meterProvider.shutdown().catch((error: unknown) => diag.error('external-proxy: metrics shutdown failed', error));
+      trace.disable();
+      metrics.disable();
+      context.disable();
+      running = undefined;
+    },
+  };
+  running = telemetry;
+  return telemetry;
+}

@@ -1,0 +1,35 @@
+import { TraceFlags, diag } from '@opentelemetry/api';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { toZipkinSpan } from '../zipkin/to-zipkin-span';
+import type { ZipkinSpanSink } from '../zipkin/zipkin-span-sink';
+import type { ZipkinEndpoint } from '../zipkin/zipkin-span';
+
+/**
+ * Maps each sampled span to the Zipkin model as it ends and hands it to the sink, which queues it off
+ * the request path. Replaces BatchSpanProcessor: the reporter does its own bounded batching in bytes.
+ */
+export class ZipkinSpanProcessor implements SpanProcessor {
+  constructor(
+    private readonly sink: ZipkinSpanSink,
+    private readonly localEndpoint: ZipkinEndpoint,
+  ) {}
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    try {
+      this.sink.report(toZipkinSpan(span, this.localEndpoint));
+    } catch (error) {
+      diag.error('external-proxy: a span could not be mapped to Zipkin and was dropped', error);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.sink.flush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.sink.close();
+  }
+}

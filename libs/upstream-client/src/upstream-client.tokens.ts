@@ -1,0 +1,1 @@
+export const UPSTREAM_AGENTS = Symbol('UPSTREAM_AGENTS');
