@@ -1,0 +1,148 @@
+import { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
+import { waitForTrace } from './support/collected-spans';
+import { runGatewayExpectingExit, startGateway, type GatewayProcess } from './support/gateway-process';
+import { send } from './support/http-client';
+import { writeYamlFile } from './support/routes-file';
+import { StandInUpstream } from './support/stand-in-upstream';
+
+const SECRET_ENDPOINT_PATH = '/adapt_SECRET_TOKEN_123/api/v2/spans';
+
+describe('operations (gateway process)', () => {
+  let upstream: StandInUpstream;
+  let collector: StandInCollector;
+
+  beforeAll(async () => {
+    upstream = await new StandInUpstream().start();
+    collector = await StandInCollector.start();
+  });
+
+  afterAll(async () => {
+    await upstream.close();
+    await collector.close();
+  });
+
+  function gatewayEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      INGRESS_GATEWAY_URL: upstream.url,
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${collector.baseUrl}${SECRET_ENDPOINT_PATH}`,
+      OTEL_BSP_SCHEDULE_DELAY: '20',
+      ROUTES_FILE: writeYamlFile({ routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage' }, { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' }] }),
+      ...extra,
+    };
+  }
+
+  describe('health and metrics', () => {
+    let gateway: GatewayProcess;
+
+    beforeAll(async () => {
+      gateway = await startGateway(gatewayEnv());
+    });
+
+    afterAll(async () => {
+      await gateway.stop();
+    });
+
+    it('should answer live and ready on the admin port', async () => {
+      const live = await send(`${gateway.adminUrl}/health/live`);
+      const ready = await send(`${gateway.adminUrl}/health/ready`);
+      expect(live.status).toBe(200);
+      expect(ready.status).toBe(200);
+      expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', info: { gateway: { status: 'up', listening: true, draining: false } } });
+    });
+
+    it('should expose request, upstream, reporter, process and event-loop metrics in Prometheus text', async () => {
+      await send(`${gateway.url}/`);
+      await send(`${gateway.url}/api/status/502`);
+      await send(`${gateway.url}/nope`);
+      const metrics = (await send(`${gateway.adminUrl}/metrics`)).body;
+      expect(metrics).toMatch(/gateway_requests_total\{route="productpage",method="GET",status_class="2xx"[^}]*\} 1/);
+      expect(metrics).toMatch(/gateway_requests_total\{route="api",method="GET",status_class="5xx"[^}]*\} 1/);
+      expect(metrics).toMatch(/gateway_requests_total\{route="unmatched",method="GET",status_class="4xx"[^}]*\} 1/);
+      expect(metrics).toMatch(/gateway_request_duration_seconds_bucket\{route="productpage"/);
+      expect(metrics).toMatch(/gateway_upstream_duration_seconds_bucket\{route="api",status_class="5xx"/);
+      expect(metrics).toMatch(/zipkin_reporter_spans_total/);
+      expect(metrics).toMatch(/process_memory_usage/);
+      expect(metrics).toMatch(/nodejs_eventloop_delay_seconds\{quantile="0.99"/);
+    });
+
+    it('should never show the collector URL token in metrics or logs', async () => {
+      await send(`${gateway.url}/`);
+      const metrics = (await send(`${gateway.adminUrl}/metrics`)).body;
+      expect(metrics).not.toContain('SECRET_TOKEN');
+      expect(gateway.output.join('\n')).not.toContain('SECRET_TOKEN');
+    });
+
+    it('should write one JSON access-log line per request with route, status, duration and trace id', async () => {
+      const answer = await send(`${gateway.url}/?token=abc`, { headers: { 'x-request-id': 'log-me-1' } });
+      const line = await gateway.waitForLine((l) => l.includes('"requestId":"log-me-1"'));
+      expect(JSON.parse(line)).toEqual({
+        time: expect.any(String) as string,
+        level: 'info',
+        msg: 'request',
+        requestId: 'log-me-1',
+        traceId: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
+        method: 'GET',
+        path: '/',
+        route: 'productpage',
+        status: answer.status,
+        durationMs: expect.any(Number) as number,
+        upstreamStatus: 200,
+      });
+    });
+  });
+
+  describe('SIGTERM', () => {
+    it('should go unready, finish the in-flight request, flush its spans, and exit 0', async () => {
+      const gateway = await startGateway(gatewayEnv({ DRAIN_TIMEOUT_MS: '5000' }));
+      const before = upstream.requests.length;
+      const inFlight = send(`${gateway.url}/api/slow/600`);
+      await upstream.waitForRequests(before + 1);
+      const exitCode = gateway.stop('SIGTERM');
+      await gateway.waitForLine((line) => line.includes('"draining"'));
+      const readiness = await send(`${gateway.adminUrl}/health/ready`);
+      expect(readiness.status).toBe(503);
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect(answer.body).toBe('slow\n');
+      expect(await exitCode).toBe(0);
+      const traceId = String(upstream.requests[before].headers['x-b3-traceid']);
+      expect(await waitForTrace(collector, traceId, 2, 1000)).toHaveLength(2);
+    });
+  });
+
+  describe('invalid configuration', () => {
+    it('should exit non-zero before listening, with one message naming every bad key, secrets redacted', async () => {
+      const { code, output } = await runGatewayExpectingExit({
+        INGRESS_GATEWAY_URL: 'not a url',
+        GATEWAY_PORT: '99999',
+        ZIPKIN_API_VERSION: 'v1',
+        ZIPKIN_ENCODING: 'proto3',
+        OTEL_PROPAGATORS: 'b3multi,jaeger',
+        OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'ftp://collector/adapt_SECRET_TOKEN_123/api/v1/spans',
+        ROUTES_FILE: writeYamlFile({ routes: [{ path: '/', bogus: true }, { path: '/', upstream: 'nope' }] }),
+      });
+      expect(code).toBe(1);
+      expect(output).toContain('Invalid configuration');
+      for (const problem of [
+        'server.port (GATEWAY_PORT): must be a port number between 0 and 65535',
+        'ingressGateway.url (INGRESS_GATEWAY_URL): must be an http(s) URL',
+        'routes[0].bogus: is not a known key',
+        'routes[1].upstream: must be an http(s) URL',
+        'tracing.propagators (OTEL_PROPAGATORS): each value must be one of b3multi, b3, tracecontext',
+        'zipkin.endpoint (OTEL_EXPORTER_ZIPKIN_ENDPOINT): must be an http(s) URL',
+        'zipkin.encoding (ZIPKIN_ENCODING): proto3 exists only for Zipkin v2',
+        'routes[1].path: duplicates routes[0]',
+      ]) {
+        expect(output).toContain(problem);
+      }
+      expect(output).not.toContain('SECRET_TOKEN');
+      expect(output).not.toContain('listening');
+    });
+
+    it('should exit non-zero when the routes file is missing', async () => {
+      const { code, output } = await runGatewayExpectingExit({ INGRESS_GATEWAY_URL: upstream.url, ROUTES_FILE: '/nonexistent/routes.yaml' });
+      expect(code).toBe(1);
+      expect(output).toContain('ROUTES_FILE (/nonexistent/routes.yaml): cannot be read (ENOENT)');
+    });
+  });
+});
