@@ -26,3 +26,7 @@ export { toZipkinSpan } from './zipkin/to-zipkin-span';
 export type { ZipkinSpanSink } from './zipkin/zipkin-span-sink';
 export type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from './zipkin/zipkin-span';
 export type { SpanBytesEncoder, ZipkinEncodingName } from './zipkin/span-bytes-encoder';
+export { ZipkinReporter } from './zipkin/reporter/zipkin-reporter';
+export type { ZipkinReporterOptions } from './zipkin/reporter/reporter-options';
+export type { ReporterLogger } from './zipkin/reporter/rate-limited-log';
+export { REPORTER_METRIC_NAMES } from './zipkin/reporter/reporter-metrics';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, finished, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tracer } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
@@ -113,11 +113,11 @@ export class ProxyService {
   private streamResponse(exchange: ProxyExchange, spans: ProxySpans, response: UpstreamResponse, reply: FastifyReply): void {
     exchange.upstreamStatus = response.status;
     if (response.remoteAddress !== undefined) spans.client.setAttribute(ENDPOINT_ATTRIBUTE.peerAddress, response.remoteAddress);
-    response.body.once('close', () => {
+    // `finished` fires on end, error or premature close: the CLIENT span ends with the upstream body.
+    finished(response.body, (bodyError) => {
       exchange.upstreamEndedAt = performance.now();
-      const bodyError = response.body.errored;
-      if (bodyError !== null && bodyError !== undefined) exchange.failure = bodyError instanceof UpstreamError ? bodyError.message : 'upstream response body failed';
-      endHttpSpan(spans.client, response.status, response.body.readableEnded ? undefined : (exchange.failure ?? 'response body aborted'));
+      if (bodyError !== undefined && bodyError !== null) exchange.failure = bodyError instanceof UpstreamError ? bodyError.message : 'upstream response body aborted';
+      endHttpSpan(spans.client, response.status, bodyError ? exchange.failure : undefined);
     });
     void reply.code(response.status).headers(buildDownstreamHeaders(response.rawHeaders, exchange.requestId)).send(response.body);
   }

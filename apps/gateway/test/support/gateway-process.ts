@@ -1,9 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** The built entry point: e2e tests run the real process, as production does (`npm start`). */
-export const GATEWAY_MAIN = join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'gateway', 'src', 'main.js');
+/** The repository root (where nest-cli.json is), from this file's source or compiled location. */
+function repositoryRoot(start: string): string {
+  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) if (existsSync(join(dir, 'nest-cli.json'))) return dir;
+  return process.cwd();
+}
+
+/** The built entry point: e2e tests, the demo and the benchmark run the real process, as `npm start` does. */
+export const GATEWAY_MAIN = join(repositoryRoot(__dirname), 'dist', 'apps', 'gateway', 'src', 'main.js');
 
 export interface GatewayProcess {
   readonly url: string;

@@ -1,0 +1,90 @@
+import type { ReporterMetrics } from './reporter-metrics';
+import type { RateLimitedLog } from './rate-limited-log';
+import { backoffDelayMs, decideAfterSend } from './retry-policy';
+import type { SendFunction, SendResult } from './send-result';
+
+export interface DeliveryContext {
+  readonly send: SendFunction;
+  /** Aborted when close() runs out of time: the request is torn down and no retry follows. */
+  readonly signal: AbortSignal;
+  readonly metrics: ReporterMetrics;
+  readonly log: RateLimitedLog;
+  /** The collector URL, redacted: the only form of it allowed in a log line. */
+  readonly collector: string;
+  readonly maxAttempts: number;
+  readonly initialBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly random: () => number;
+}
+
+/**
+ * Sends one message until it is delivered, rejected, out of attempts or aborted by close, and counts
+ * how it ended. Resolves, never rejects.
+ */
+export async function deliverMessage(ctx: DeliveryContext, body: Buffer, spanCount: number): Promise<void> {
+  ctx.metrics.messageBuilt(body.length);
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await timedSend(ctx, body);
+    if (ctx.signal.aborted && result.kind !== 'ok') return abandon(ctx, spanCount);
+    const decision = decideAfterSend(result, attempt, ctx.maxAttempts);
+    if (decision.kind === 'delivered') {
+      ctx.metrics.spansDelivered(spanCount);
+      ctx.metrics.message('sent');
+      return;
+    }
+    const reason = result.kind === 'ok' ? '' : result.reason;
+    if (decision.kind === 'give_up') {
+      ctx.metrics.dropped(decision.cause, spanCount);
+      ctx.metrics.message('failed');
+      logGiveUp(ctx, result, decision.cause, spanCount);
+      return;
+    }
+    ctx.metrics.message('retried');
+    const delayMs = backoffDelayMs(attempt, ctx.initialBackoffMs, ctx.maxBackoffMs, ctx.random);
+    ctx.log.warn('retry', `Zipkin collector ${ctx.collector}: ${spanCount} spans not sent (attempt ${attempt}/${ctx.maxAttempts}), retrying in ${delayMs} ms: ${reason}`);
+    await abortableDelay(delayMs, ctx.signal);
+    if (ctx.signal.aborted) return abandon(ctx, spanCount);
+  }
+}
+
+async function timedSend(ctx: DeliveryContext, body: Buffer): Promise<SendResult> {
+  const started = performance.now();
+  let result: SendResult;
+  try {
+    result = await ctx.send(body, ctx.signal);
+  } catch {
+    // The contract says a sender never rejects; an injected one that does still must not escape.
+    result = { kind: 'retryable', reason: 'sender failed unexpectedly' };
+  }
+  ctx.metrics.sendFinished((performance.now() - started) / 1000);
+  return result;
+}
+
+function logGiveUp(ctx: DeliveryContext, result: SendResult, cause: 'rejected' | 'send_failed', spanCount: number): void {
+  if (result.kind === 'permanent') {
+    // Keyed by status: each distinct rejection is logged; repeats of the same one are counted.
+    ctx.log.error(`rejected:${result.status}`, `Zipkin collector ${ctx.collector} rejected ${spanCount} spans (not retried): ${result.reason}`);
+  } else if (result.kind === 'retryable') {
+    ctx.log.warn(cause, `Zipkin collector ${ctx.collector}: dropped ${spanCount} spans after ${ctx.maxAttempts} attempts: ${result.reason}`);
+  }
+}
+
+function abandon(ctx: DeliveryContext, spanCount: number): void {
+  ctx.metrics.dropped('close_timeout', spanCount);
+  ctx.metrics.message('failed');
+}
+
+function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    // A pending retry must not keep the process alive.
+    timer.unref();
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,104 @@
+import type { Counter, Histogram, Meter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
+
+/**
+ * Why spans never reached the collector. `rejected` is a permanent (non-429 4xx) answer; `send_failed`
+ * is a message that ran out of attempts; `close_timeout` is what shutdown could not flush in time.
+ */
+export const DROP_CAUSES = ['queue_full', 'encoding_error', 'too_large', 'send_failed', 'rejected', 'closed', 'close_timeout'] as const;
+export type DropCause = (typeof DROP_CAUSES)[number];
+
+/** `retried` counts each failed attempt that is tried again; every message ends `sent` or `failed`. */
+export const MESSAGE_OUTCOMES = ['sent', 'retried', 'failed'] as const;
+export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
+
+/**
+ * Instrument names, after zipkin-reporter's metrics. Counters carry no `_total`: the Prometheus exporter
+ * appends it.
+ */
+export const REPORTER_METRIC_NAMES = {
+  spans: 'zipkin_reporter_spans',
+  spanBytes: 'zipkin_reporter_span_bytes',
+  spansSent: 'zipkin_reporter_spans_sent',
+  spansDropped: 'zipkin_reporter_spans_dropped',
+  messages: 'zipkin_reporter_messages',
+  messageBytes: 'zipkin_reporter_message_bytes',
+  queueSpans: 'zipkin_reporter_queue_spans',
+  queueBytes: 'zipkin_reporter_queue_bytes',
+  sendDuration: 'zipkin_reporter_send_duration_seconds',
+} as const;
+
+/** Seconds; from a loopback 202 (~1 ms) to a request timeout (default 10 s). */
+const SEND_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export interface QueueSnapshot {
+  readonly spans: number;
+  readonly bytes: number;
+}
+
+/** The reporter's instruments; every method is a plain counter update, cheap on the request path. */
+export class ReporterMetrics {
+  private readonly spans: Counter;
+  private readonly spanBytes: Counter;
+  private readonly spansSent: Counter;
+  private readonly spansDropped: Counter;
+  private readonly messages: Counter;
+  private readonly messageBytes: Counter;
+  private readonly sendDuration: Histogram;
+  private readonly queueSpans: ObservableGauge;
+  private readonly queueBytes: ObservableGauge;
+  private readonly observeSpans = (result: ObservableResult): void => result.observe(this.queue().spans);
+  private readonly observeBytes = (result: ObservableResult): void => result.observe(this.queue().bytes);
+
+  constructor(meter: Meter, private readonly queue: () => QueueSnapshot) {
+    const n = REPORTER_METRIC_NAMES;
+    this.spans = meter.createCounter(n.spans, { description: 'Spans reported to the Zipkin reporter', unit: '{span}' });
+    this.spanBytes = meter.createCounter(n.spanBytes, { description: 'Encoded bytes of spans reported', unit: 'By' });
+    this.spansSent = meter.createCounter(n.spansSent, { description: 'Spans acknowledged by the collector', unit: '{span}' });
+    this.spansDropped = meter.createCounter(n.spansDropped, { description: 'Spans dropped, by cause', unit: '{span}' });
+    this.messages = meter.createCounter(n.messages, { description: 'Collector messages, by outcome', unit: '{message}' });
+    this.messageBytes = meter.createCounter(n.messageBytes, { description: 'Bytes of messages built, before gzip', unit: 'By' });
+    this.sendDuration = meter.createHistogram(n.sendDuration, {
+      description: 'Duration of one collector request',
+      unit: 's',
+      advice: { explicitBucketBoundaries: SEND_DURATION_BUCKETS },
+    });
+    this.queueSpans = meter.createObservableGauge(n.queueSpans, { description: 'Spans waiting to be sent', unit: '{span}' });
+    this.queueBytes = meter.createObservableGauge(n.queueBytes, { description: 'Encoded bytes waiting to be sent', unit: 'By' });
+    this.queueSpans.addCallback(this.observeSpans);
+    this.queueBytes.addCallback(this.observeBytes);
+  }
+
+  spanReported(): void {
+    this.spans.add(1);
+  }
+
+  spanEncoded(bytes: number): void {
+    this.spanBytes.add(bytes);
+  }
+
+  spansDelivered(count: number): void {
+    this.spansSent.add(count);
+  }
+
+  dropped(cause: DropCause, count: number): void {
+    if (count > 0) this.spansDropped.add(count, { cause });
+  }
+
+  message(outcome: MessageOutcome): void {
+    this.messages.add(1, { outcome });
+  }
+
+  messageBuilt(bytes: number): void {
+    this.messageBytes.add(bytes);
+  }
+
+  sendFinished(seconds: number): void {
+    this.sendDuration.record(seconds);
+  }
+
+  /** A closed reporter stops being observed, so it can be garbage-collected. */
+  dispose(): void {
+    this.queueSpans.removeCallback(this.observeSpans);
+    this.queueBytes.removeCallback(this.observeBytes);
+  }
+}

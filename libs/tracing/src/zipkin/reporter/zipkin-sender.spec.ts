@@ -1,0 +1,120 @@
+import { COLLECTOR_BEHAVIOURS, StandInCollector, type CollectorBehaviour } from './testing/stand-in-collector';
+import { createZipkinSender, InvalidCollectorOptionsError, type ZipkinSender, type ZipkinSenderOptions } from './zipkin-sender';
+import type { SendResult } from './send-result';
+
+const SECRET_PATH = '/adapt_SECRET123/api/v2/spans';
+const BODY = Buffer.from('[{"traceId":"463ac35c9f6413ad","id":"0000000000000001"}]');
+const WAIT_MS = 2000;
+
+describe('ZipkinSender', () => {
+  let collector: StandInCollector;
+  let sut: ZipkinSender;
+  const never = new AbortController().signal;
+
+  const create = (overrides: Partial<ZipkinSenderOptions> = {}): ZipkinSender =>
+    createZipkinSender({
+      endpointUrl: collector.url(SECRET_PATH),
+      contentType: 'application/json',
+      headers: {},
+      gzip: false,
+      requestTimeoutMs: 2000,
+      maxInFlight: 2,
+      ...overrides,
+    });
+
+  beforeEach(async () => {
+    collector = await StandInCollector.start();
+    sut = create();
+  });
+
+  afterEach(async () => {
+    sut.close();
+    await collector.close();
+  });
+
+  describe('send', () => {
+    it('should POST the body with the exact Content-Type and Content-Length and resolve ok on 202', async () => {
+      await expect(sut.send(BODY, never)).resolves.toEqual({ kind: 'ok' });
+      const [request] = collector.requests;
+      expect({ method: request.method, path: request.path, body: request.body.toString() }).toEqual({
+        method: 'POST',
+        path: SECRET_PATH,
+        body: BODY.toString(),
+      });
+      expect(request.headers).toMatchObject({ 'content-type': 'application/json', 'content-length': String(BODY.length) });
+      expect(request.headers['content-encoding']).toBeUndefined();
+    });
+
+    it('should gzip the body and declare it when gzip is on', async () => {
+      sut.close();
+      sut = create({ gzip: true });
+      await expect(sut.send(BODY, never)).resolves.toEqual({ kind: 'ok' });
+      const [request] = collector.requests;
+      expect(request.headers).toMatchObject({ 'content-encoding': 'gzip', 'content-length': String(request.rawBody.length) });
+      expect(request.rawBody.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+      expect(request.body).toEqual(BODY);
+    });
+
+    it('should send custom headers without letting them replace Content-Type', async () => {
+      sut.close();
+      sut = create({ headers: { Authorization: 'Bearer t0k', 'x-tenant': 'blue', 'content-type': 'text/plain' }, contentType: 'application/x-thrift' });
+      await sut.send(BODY, never);
+      expect(collector.requests[0].headers).toMatchObject({ authorization: 'Bearer t0k', 'x-tenant': 'blue', 'content-type': 'application/x-thrift' });
+    });
+
+    it.each<[string, CollectorBehaviour, SendResult]>([
+      ['400', COLLECTOR_BEHAVIOURS.reject, { kind: 'permanent', status: 400, reason: 'HTTP 400: Expected a JSON_V1 encoded list, but received: JSON_V2' }],
+      ['429', COLLECTOR_BEHAVIOURS.throttle, { kind: 'retryable', reason: 'HTTP 429: Too Many Requests' }],
+      ['500', COLLECTOR_BEHAVIOURS.fail, { kind: 'retryable', reason: 'HTTP 500: Internal Server Error' }],
+      ['a reset connection', COLLECTOR_BEHAVIOURS.reset, { kind: 'retryable', reason: 'ECONNRESET' }],
+    ])('should resolve, not reject, on %s', async (_case, behaviour, expected) => {
+      collector.setMode(behaviour);
+      await expect(sut.send(BODY, never)).resolves.toEqual(expected);
+    });
+
+    it('should time out the whole request when the collector never answers', async () => {
+      sut.close();
+      sut = create({ requestTimeoutMs: 150 });
+      collector.setMode(COLLECTOR_BEHAVIOURS.hang);
+      await expect(sut.send(BODY, never)).resolves.toEqual({ kind: 'retryable', reason: 'timed out after 150 ms' });
+    });
+
+    it('should resolve retryable when the collector is down', async () => {
+      await collector.down();
+      await expect(sut.send(BODY, never)).resolves.toEqual({ kind: 'retryable', reason: 'ECONNREFUSED' });
+    });
+
+    it('should reuse the keep-alive socket once the answer is consumed', async () => {
+      collector.setMode(COLLECTOR_BEHAVIOURS.reject);
+      await sut.send(BODY, never);
+      await sut.send(BODY, never);
+      expect(collector.requests.map((r) => r.remotePort)).toEqual([collector.requests[0].remotePort, collector.requests[0].remotePort]);
+    });
+
+    it('should tear the request down when the signal aborts', async () => {
+      collector.setMode(COLLECTOR_BEHAVIOURS.hang);
+      const abort = new AbortController();
+      const sending = sut.send(BODY, abort.signal);
+      await collector.waitFor((requests) => requests.length === 1, WAIT_MS);
+      abort.abort();
+      await expect(sending).resolves.toEqual({ kind: 'retryable', reason: 'aborted' });
+    });
+  });
+
+  describe('createZipkinSender', () => {
+    it.each([
+      ['not a URL', 'adapt_SECRET123/api/v2/spans'],
+      ['not http(s)', 'ftp://collector/adapt_SECRET123/api/v2/spans'],
+    ])('should refuse a URL that is %s without repeating it', (_case, endpointUrl) => {
+      const creating = (): ZipkinSender => create({ endpointUrl });
+      expect(creating).toThrow(InvalidCollectorOptionsError);
+      expect(creating).not.toThrow(/SECRET123/);
+    });
+
+    it('should refuse a header value Node cannot send, without repeating the value', () => {
+      const creating = (): ZipkinSender => create({ headers: { authorization: 'Bearer SECRET123\n' } });
+      expect(creating).toThrow(InvalidCollectorOptionsError);
+      expect(creating).not.toThrow(/SECRET123/);
+    });
+  });
+});

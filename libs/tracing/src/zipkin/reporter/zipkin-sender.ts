@@ -1,0 +1,162 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { classifyResponse } from './retry-policy';
+import type { SendFunction, SendResult } from './send-result';
+
+const gzip = promisify(gzipCallback);
+
+/**
+ * Idle keep-alive sockets are closed after this long, before common server idle timeouts (Node's 5 s),
+ * so a send rarely picks a socket the collector is closing (ECONNRESET, a needless retry).
+ */
+const IDLE_SOCKET_TIMEOUT_MS = 4000;
+
+/** Bytes of a collector's answer kept for the log; the rest is read and discarded so the socket is reused. */
+const ANSWER_KEEP_BYTES = 1024;
+
+export interface ZipkinSenderOptions {
+  /** Full collector URL, path included. A secret: it never appears in a result reason. */
+  readonly endpointUrl: string;
+  /** Sent exactly as given: some receivers compare Content-Type with `==`. */
+  readonly contentType: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly gzip: boolean;
+  /** Bounds the whole request (connect, upload, answer), not only socket idle time. */
+  readonly requestTimeoutMs: number;
+  readonly maxInFlight: number;
+}
+
+export interface ZipkinSender {
+  readonly send: SendFunction;
+  /** Closes pooled keep-alive sockets. */
+  close(): void;
+}
+
+/** Thrown at construction only (bad URL or header); the message never carries the URL or a header value. */
+export class InvalidCollectorOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidCollectorOptionsError';
+  }
+}
+
+/** The reporter's only network I/O: POST one message body, map the outcome to a SendResult. */
+export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
+  const url = parseCollectorUrl(options.endpointUrl);
+  validateHeaders(options.headers);
+  const client = url.protocol === 'https:' ? https : http;
+  const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxInFlight, timeout: IDLE_SOCKET_TIMEOUT_MS });
+  const send: SendFunction = async (body, signal) => {
+    let payload = body;
+    if (options.gzip) {
+      try {
+        payload = await gzip(body);
+      } catch (error) {
+        return { kind: 'retryable', reason: `gzip failed: ${describeError(error)}` };
+      }
+    }
+    const headers: Record<string, string> = {
+      ...options.headers,
+      'Content-Type': options.contentType,
+      'Content-Length': String(payload.length),
+      ...(options.gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    };
+    return post({ client, agent, url, headers, payload, timeoutMs: options.requestTimeoutMs, signal });
+  };
+  return { send, close: () => agent.destroy() };
+}
+
+function parseCollectorUrl(endpointUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(endpointUrl);
+  } catch {
+    throw new InvalidCollectorOptionsError('Zipkin collector URL is not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidCollectorOptionsError(`Zipkin collector URL must be http or https, not ${url.protocol}`);
+  }
+  return url;
+}
+
+/** Node rejects bad header names/values synchronously inside request(): fail at boot instead. */
+function validateHeaders(headers: Readonly<Record<string, string>>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      http.validateHeaderName(name);
+      http.validateHeaderValue(name, value);
+    } catch {
+      throw new InvalidCollectorOptionsError(`Zipkin collector header ${JSON.stringify(name)} has an invalid name or value`);
+    }
+  }
+}
+
+interface PostRequest {
+  readonly client: typeof http | typeof https;
+  readonly agent: http.Agent;
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly payload: Buffer;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+function post(request: PostRequest): Promise<SendResult> {
+  const { client, agent, url, headers, payload, timeoutMs, signal } = request;
+  return new Promise<SendResult>((resolve) => {
+    if (signal.aborted) return resolve({ kind: 'retryable', reason: 'aborted' });
+    let settled = false;
+    const finish = (result: SendResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(result);
+    };
+    let req: http.ClientRequest | undefined;
+    const fail = (reason: string): void => {
+      finish({ kind: 'retryable', reason });
+      req?.destroy();
+    };
+    const onAbort = (): void => fail('aborted');
+    const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
+    timer.unref();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      req = client.request(url, { method: 'POST', agent, headers }, (res) => readAnswer(res, finish, fail));
+    } catch (error) {
+      // Headers are validated at construction; this only guards the promise against a synchronous throw.
+      return fail(`request not sent: ${describeError(error)}`);
+    }
+    req.on('error', (error) => fail(describeError(error)));
+    req.end(payload);
+  });
+}
+
+/** Reads the whole answer (a socket returns to the pool only once its response is consumed). */
+function readAnswer(res: http.IncomingMessage, finish: (result: SendResult) => void, fail: (reason: string) => void): void {
+  const kept: Buffer[] = [];
+  let keptBytes = 0;
+  res.on('data', (chunk: Buffer) => {
+    if (keptBytes < ANSWER_KEEP_BYTES) kept.push(chunk);
+    keptBytes += chunk.length;
+  });
+  res.on('end', () => finish(classifyResponse(res.statusCode ?? 0, Buffer.concat(kept).toString('utf8'))));
+  res.on('error', (error) => fail(`answer interrupted: ${describeError(error)}`));
+  res.on('close', () => {
+    if (!res.complete) fail('answer interrupted');
+  });
+}
+
+/**
+ * Node's error code (ECONNREFUSED, ECONNRESET …) says enough and carries no URL. Checked by shape, not
+ * `instanceof`: errors may come from another realm (Jest's sandbox, vm contexts).
+ */
+function describeError(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return 'unknown error';
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string') return code;
+  return typeof name === 'string' ? name : 'unknown error';
+}
