@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback } from 'node:zlib';
 
+import { zipkinServerAnswer } from './zipkin-server-rules';
+
 const gunzip = promisify(gunzipCallback);
 
 /** How the stand-in answers one request. */
@@ -12,7 +14,9 @@ export type CollectorBehaviour =
   /** Reads the request and never answers (until close()). */
   | { readonly kind: 'hang' }
   /** Reads the request, then destroys the socket without an answer. */
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /** Answers as a Zipkin server does: 202 only for the right path + Content-Type + body version. */
+  | { readonly kind: 'zipkin' };
 
 /** The answers real collectors give; `reject` is what Zipkin says for the wrong encoding on a path. */
 export const COLLECTOR_BEHAVIOURS = {
@@ -22,6 +26,7 @@ export const COLLECTOR_BEHAVIOURS = {
   fail: { kind: 'answer', status: 500, body: 'Internal Server Error' },
   hang: { kind: 'hang' },
   reset: { kind: 'reset' },
+  zipkin: { kind: 'zipkin' },
 } as const satisfies Record<string, CollectorBehaviour>;
 
 export interface ReceivedRequest {
@@ -155,6 +160,10 @@ export class StandInCollector {
     if (behaviour.kind === 'reset') {
       finish();
       req.socket.destroy();
+    } else if (behaviour.kind === 'zipkin') {
+      const answer = zipkinServerAnswer(req.url ?? '', req.headers['content-type'], body);
+      finish();
+      res.writeHead(answer.status, { 'Content-Type': 'text/plain' }).end(answer.body);
     } else if (behaviour.kind === 'answer') {
       const answer = (): void => {
         // Counted as done before the answer leaves: a client never appears more concurrent than it was.
