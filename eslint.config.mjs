@@ -23,8 +23,17 @@ export default tseslint.config(
     rules: { '@typescript-eslint/unbound-method': 'off' },
   },
   {
+    // Plain Node scripts (helm fetch, schema validation child): linted without type information.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', Buffer: 'readonly', SharedArrayBuffer: 'readonly', Atomics: 'readonly', console: 'readonly' },
+    },
+  },
+  {
     // Scripts and benchmarks print their results.
-    files: ['scripts/**/*.ts', 'bench/**/*.ts'],
+    files: ['scripts/**/*.ts', 'scripts/**/*.mjs', 'bench/**/*.ts', 'helm/test/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
 );

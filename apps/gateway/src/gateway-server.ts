@@ -8,7 +8,8 @@ import type { ServerConfig } from '@app/config';
  */
 export function createGatewayAdapter(server: ServerConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
-    http: { maxHeaderSize: server.maxHeaderBytes },
+    // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default).
+    http: { maxHeaderSize: server.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs) },
     keepAliveTimeout: server.keepAliveTimeoutMs,
     requestTimeout: server.requestTimeoutMs,
     return503OnClosing: false,

@@ -104,7 +104,13 @@ describe('proxy behaviour (gateway process, stand-in upstream)', () => {
     it('should answer 405 with Allow when the route does not take the method', async () => {
       const answer = await send(`${gateway.url}/reviews`, { method: 'DELETE' });
       expect(answer.status).toBe(405);
-      expect(answer.headers.allow).toBe('GET, POST');
+      expect(answer.headers.allow).toBe('GET, HEAD, POST');
+    });
+
+    it('should answer HEAD on a GET route without a body', async () => {
+      const seen = await lastUpstreamRequestAfter(() => send(`${gateway.url}/`, { method: 'HEAD' }));
+      expect(seen.method).toBe('HEAD');
+      expect(seen.url).toBe('/productpage');
     });
 
     it('should never serve the admin endpoints on the gateway port', async () => {

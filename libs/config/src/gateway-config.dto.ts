@@ -41,11 +41,14 @@ const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], re
 // class-validator runs a property's decorators right to left and (with stopAtFirstError) reports the first
 // failure, so the type check is written last: `abc` is reported as "must be an integer", not "out of range".
 const PORT_RANGE = 'must be a port number between 0 and 65535';
+/** An absolute path of plain segments: no empty segment (`//`), no `.`/`..` segment, no query. */
+const ROUTE_PATH = /^\/(?:(?!\.{1,2}(?:\/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/;
+const ROUTE_PATH_MESSAGE = 'must be an absolute path without //, . or .. segments, or query';
 
 export class ServerConfig {
-  @Min(0) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
+  @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
   @MinLength(1) @IsString() host!: string;
-  @Min(0) @Max(65535, { message: PORT_RANGE }) @IsInt() adminPort!: number;
+  @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() adminPort!: number;
   @MinLength(1) @IsString() adminHost!: string;
   /** 0 means no limit. */
   @Min(0) @IsInt() maxBodyBytes!: number;
@@ -78,10 +81,10 @@ export class IngressGatewayConfig {
 export class RouteConfig {
   @IsOptional() @IsString() @Matches(/^[A-Za-z0-9._-]{1,63}$/, { message: 'must be 1-63 letters, digits, dots, dashes or underscores' })
   name?: string;
-  @IsString() @Matches(/^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/, { message: 'must be an absolute path without //, .. or query' })
+  @IsString() @Matches(ROUTE_PATH, { message: ROUTE_PATH_MESSAGE })
   path!: string;
   @IsOptional() @IsBoolean() prefix?: boolean;
-  @IsOptional() @IsString() @Matches(/^\/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/, { message: 'must be an absolute path without //, .. or query' })
+  @IsOptional() @IsString() @Matches(ROUTE_PATH, { message: ROUTE_PATH_MESSAGE })
   upstreamPath?: string;
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(HTTP_METHODS, { each: true, message: `each value must be one of ${HTTP_METHODS.join(', ')}` })
   methods?: HttpMethod[];

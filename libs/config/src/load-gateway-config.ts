@@ -18,9 +18,9 @@ export function loadGatewayConfig({ defaultsFile, env }: LoadGatewayConfigOption
   const problems: string[] = [];
   const readYamlObject = (label: string, file: string): Record<string, unknown> => {
     const result = readYaml(file);
-    if (typeof result === 'string') problems.push(`${label} (${file}): ${result}`);
-    else if (!isPlainObject(result)) problems.push(`${label} (${file}): must be a YAML mapping`);
-    else return result;
+    if (!result.ok) problems.push(`${label} (${file}): ${result.problem}`);
+    else if (!isPlainObject(result.document)) problems.push(`${label} (${file}): must be a YAML mapping`);
+    else return result.document;
     return {};
   };
   let tree = readYamlObject('defaults', defaultsFile);
@@ -36,18 +36,20 @@ export function loadGatewayConfig({ defaultsFile, env }: LoadGatewayConfigOption
   return validateGatewayConfig(tree, problems);
 }
 
+type YamlRead = { readonly ok: true; readonly document: unknown } | { readonly ok: false; readonly problem: string };
+
 /** The parsed document, or a one-line reason. YAML error text is cut to its first line: the rest quotes the file, which may hold a token. */
-function readYaml(file: string): unknown {
+function readYaml(file: string): YamlRead {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`;
+    return { ok: false, problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
   }
   try {
-    return parse(text) ?? {};
+    return { ok: true, document: parse(text) ?? {} };
   } catch (error) {
-    if (error instanceof YAMLParseError) return `is not valid YAML: ${error.message.split('\n')[0]}`;
+    if (error instanceof YAMLParseError) return { ok: false, problem: `is not valid YAML: ${error.message.split('\n')[0]}` };
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HttpService } from '@nestjs/axios';
@@ -36,6 +36,15 @@ export interface UpstreamResponse {
  * Streams one request to the upstream through @nestjs/axios and keep-alive agents. Failures come out
  * as typed UpstreamErrors; no status mapping happens here.
  */
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+/** Reset or closed before any response byte, on a socket reused from the keep-alive pool. */
+function isStaleConnectionFailure(error: unknown): boolean {
+  if (!isAxiosError(error) || error.response !== undefined) return false;
+  const reused = (error.request as ClientRequest | undefined)?.reusedSocket === true;
+  return reused && (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.code === 'ECONNABORTED');
+}
+
 @Injectable()
 export class UpstreamClient implements OnModuleDestroy {
   constructor(
@@ -47,26 +56,18 @@ export class UpstreamClient implements OnModuleDestroy {
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), request.timeoutMs);
+    const signal = AbortSignal.any([request.signal, timeout.signal]);
     try {
-      const response = await this.http.axiosRef.request<IncomingMessage>({
-        url: request.url.href,
-        method: request.method,
-        headers: request.headers as Record<string, string>,
-        data: request.body,
-        signal: AbortSignal.any([request.signal, timeout.signal]),
-      });
-      const body = response.data;
-      this.watchIdleBody(body);
-      return {
-        status: response.status,
-        headers: body.headers,
-        rawHeaders: body.rawHeaders,
-        body,
-        remoteAddress: body.socket?.remoteAddress,
-        remotePort: body.socket?.remotePort,
-      };
+      try {
+        return await this.send(request, signal);
+      } catch (error) {
+        // A pooled connection the upstream closed while idle fails before any answer: one retry on a new
+        // connection is safe for an idempotent request without a body (RFC 9110 §9.2.2).
+        if (!isStaleConnectionFailure(error) || request.body !== undefined || !IDEMPOTENT.has(request.method) || signal.aborted) throw error;
+        return await this.send(request, signal);
+      }
     } catch (error) {
-      if (!isAxiosError(error) && !(error instanceof Error)) throw error;
+      if (!(error instanceof Error)) throw error;
       throw classifyUpstreamFailure(error, { aborted: request.signal.aborted, timedOut: timeout.signal.aborted, timeoutMs: request.timeoutMs });
     } finally {
       clearTimeout(timer);
@@ -76,6 +77,26 @@ export class UpstreamClient implements OnModuleDestroy {
   onModuleDestroy(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
+  }
+
+  private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+    const response = await this.http.axiosRef.request<IncomingMessage>({
+      url: request.url.href,
+      method: request.method,
+      headers: request.headers as Record<string, string>,
+      data: request.body,
+      signal,
+    });
+    const body = response.data;
+    this.watchIdleBody(body);
+    return {
+      status: response.status,
+      headers: body.headers,
+      rawHeaders: body.rawHeaders,
+      body,
+      remoteAddress: body.socket?.remoteAddress,
+      remotePort: body.socket?.remotePort,
+    };
   }
 
   /** A body that stalls mid-way is destroyed with a timeout error, so the client never hangs. */

@@ -18,13 +18,17 @@ const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
  * `//evil.example/` is the path `/evil.example/`. A path that climbs above the root is refused.
  */
 export function parseRequestTarget(rawTarget: string): RequestTarget {
-  const target = rawTarget.replace(ABSOLUTE_FORM, '');
+  const withoutFragment = rawTarget.replace(/#.*$/s, '');
+  const absoluteForm = ABSOLUTE_FORM.test(withoutFragment);
+  let target = withoutFragment.replace(ABSOLUTE_FORM, '');
+  // RFC 9110 §4.2.3: an absolute-form target with an empty path means `/`.
+  if (absoluteForm && !target.startsWith('/')) target = `/${target}`;
   if (!target.startsWith('/')) throw new BadRequestTargetError('the request target must be an absolute path');
   const queryStart = target.indexOf('?');
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
-  const query = queryStart === -1 ? '' : target.slice(queryStart).replace(/#.*$/, '');
+  const query = queryStart === -1 ? '' : target.slice(queryStart);
   if (AMBIGUOUS.test(rawPath)) throw new BadRequestTargetError('the path contains a backslash, an encoded slash or a control character');
-  return { path: normalisePath(rawPath.replace(/#.*$/, '')), query };
+  return { path: normalisePath(rawPath), query };
 }
 
 function normalisePath(rawPath: string): string {

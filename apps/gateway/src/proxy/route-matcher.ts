@@ -33,13 +33,18 @@ export function compileRoutes(routes: readonly RouteConfig[], defaults: RouteDef
         path: route.path,
         prefix: route.prefix === true,
         upstreamPath: route.upstreamPath,
-        methods: route.methods === undefined ? undefined : new Set(route.methods),
+        methods: route.methods === undefined ? undefined : allowedMethods(route.methods),
         host: route.host,
         upstream: new URL(upstream),
         timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
       };
     })
     .sort((a, b) => b.path.length - a.path.length || Number(a.prefix) - Number(b.prefix));
+}
+
+/** RFC 9110 §9.1: a resource that answers GET answers HEAD too. */
+function allowedMethods(methods: readonly string[]): ReadonlySet<string> {
+  return new Set(methods.includes('GET') ? [...methods, 'HEAD'] : methods);
 }
 
 /** The first (longest) route whose path and method match; 405 lists the methods of the routes whose path matched. */

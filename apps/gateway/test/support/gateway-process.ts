@@ -26,12 +26,21 @@ export interface GatewayProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Gateways started by this process: never left running when a test worker exits early. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+
+/** How long a stopping gateway may take before it is killed (drain and flush are bounded well below). */
+const STOP_DEADLINE_MS = 20_000;
+
 /** Starts the gateway on random loopback ports with the given environment (over a clean one). */
 export async function startGateway(env: Readonly<Record<string, string>>, timeoutMs = 15_000): Promise<GatewayProcess> {
   const child = spawn(process.execPath, [GATEWAY_MAIN], {
     env: { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', GATEWAY_HOST: '127.0.0.1', ADMIN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const output: string[] = [];
   const pending = new Set<{ predicate: (line: string) => boolean; settle: (line: string | Error) => void }>();
   for (const stream of [child.stdout, child.stderr]) {
@@ -71,7 +80,10 @@ export async function startGateway(env: Readonly<Record<string, string>>, timeou
     waitForLine,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
-      return exited;
+      const killer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+      const code = await exited;
+      clearTimeout(killer);
+      return code;
     },
   };
 }

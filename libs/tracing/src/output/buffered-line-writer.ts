@@ -21,12 +21,13 @@ export class BufferedLineWriter {
   }
 
   write(line: string): void {
-    if (this.bufferedBytes + line.length > this.maxBufferedBytes || this.output.writableNeedDrain) {
+    const lineBytes = Buffer.byteLength(line) + 1;
+    if (this.bufferedBytes + lineBytes > this.maxBufferedBytes || this.output.writableNeedDrain) {
       this.droppedLines += 1;
       return;
     }
     this.lines.push(line);
-    this.bufferedBytes += line.length + 1;
+    this.bufferedBytes += lineBytes;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());

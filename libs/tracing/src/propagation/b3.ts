@@ -10,8 +10,9 @@ export const B3_MULTI_HEADERS = {
   flags: 'x-b3-flags',
 } as const;
 
-const SINGLE_SAMPLING: Readonly<Record<string, SamplingState>> = { '1': 'sampled', '0': 'not_sampled', d: 'debug' };
-const MULTI_SAMPLED: Readonly<Record<string, SamplingState>> = { '1': 'sampled', '0': 'not_sampled', true: 'sampled', false: 'not_sampled' };
+// Maps, not object literals: a header value such as `constructor` must not find Object.prototype members.
+const SINGLE_SAMPLING: ReadonlyMap<string, SamplingState> = new Map([['1', 'sampled'], ['0', 'not_sampled'], ['d', 'debug']]);
+const MULTI_SAMPLED: ReadonlyMap<string, SamplingState> = new Map([['1', 'sampled'], ['0', 'not_sampled'], ['true', 'sampled'], ['false', 'not_sampled']]);
 
 /**
  * `b3: {traceId}-{spanId}[-{1|0|d}[-{parentSpanId}]]`, or a sampling state alone (`b3: 0`).
@@ -21,14 +22,14 @@ export function parseB3Single(value: string | undefined): InboundTrace | undefin
   if (value === undefined) return undefined;
   const parts = value.trim().split('-');
   if (parts.length === 1) {
-    const sampling = SINGLE_SAMPLING[parts[0]];
+    const sampling = SINGLE_SAMPLING.get(parts[0]);
     return sampling === undefined ? undefined : { sampling };
   }
   if (parts.length > 4) return undefined;
   const [rawTraceId, rawSpanId, rawSampling, rawParent] = parts;
   const traceId = parseTraceId(rawTraceId);
   const spanId = parseSpanId(rawSpanId);
-  const sampling = rawSampling === undefined ? 'deferred' : SINGLE_SAMPLING[rawSampling];
+  const sampling = rawSampling === undefined ? 'deferred' : SINGLE_SAMPLING.get(rawSampling);
   const parentValid = rawParent === undefined || parseSpanId(rawParent) !== undefined;
   if (traceId === undefined || spanId === undefined || sampling === undefined || !parentValid) return undefined;
   return { ids: { traceId, spanId }, sampling };
@@ -44,7 +45,7 @@ export function parseB3Multi(get: (name: string) => string | undefined): Inbound
   const rawSampled = get(B3_MULTI_HEADERS.sampled)?.trim().toLowerCase();
   const debug = get(B3_MULTI_HEADERS.flags)?.trim() === '1';
   if (rawTraceId === undefined && rawSpanId === undefined && rawSampled === undefined && !debug) return undefined;
-  const sampling: SamplingState = debug ? 'debug' : (MULTI_SAMPLED[rawSampled ?? ''] ?? 'deferred');
+  const sampling: SamplingState = debug ? 'debug' : (MULTI_SAMPLED.get(rawSampled ?? '') ?? 'deferred');
   const traceId = parseTraceId(rawTraceId);
   const spanId = parseSpanId(rawSpanId);
   return traceId !== undefined && spanId !== undefined ? { ids: { traceId, spanId }, sampling } : { sampling };

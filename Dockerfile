@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# external-proxy image: build with the full toolchain, run with production dependencies only.
+#   docker build -t external-proxy:0.1.0 .
+# Node 24 is the current LTS; CI also runs the test suite on Node 24 (see .ci/run). Pin the digest in
+# your registry mirror if you need reproducible rebuilds.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+# Dependency install scripts are not needed (swc ships prebuilt binaries as optional packages).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json nest-cli.json ./
+COPY apps ./apps
+COPY libs ./libs
+RUN npm run build
+RUN test -f dist/apps/gateway/src/main.js || { echo "nest build did not produce dist/apps/gateway/src/main.js (the CMD below)" >&2; exit 1; }
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+# Production dependencies only; then npm and corepack go: the runtime never installs anything, and they
+# carry most of the image's scanner findings.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm cache clean --force \
+ && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
+           /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /root/.npm
+COPY --from=build /app/dist ./dist
+# The gateway finds /app/config/default.yaml itself (nearest config/ above the running file).
+COPY config ./config
+# Code and config stay root-owned and read-only to the app; uid/gid 1000 is the image's `node` user
+# (numeric, so Kubernetes can verify runAsNonRoot). The chart mounts a writable /tmp.
+USER 1000:1000
+# Proxied traffic (server.port) and /health/live, /health/ready, /metrics (server.adminPort).
+EXPOSE 8080 9464
+# No tini: node runs as PID 1 and the gateway handles SIGTERM/SIGINT itself (readiness off, drain, flush
+# spans, exit 0); it starts no child processes, so there are no zombies to reap. No HEALTHCHECK:
+# Kubernetes probes the admin port.
+CMD ["node", "dist/apps/gateway/src/main.js"]

@@ -1,0 +1,95 @@
+import type { Row } from './measure-row';
+
+const HEADER = ['system', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/req', 'SUT core %', 'CPU0 others %', 'CPU1 busy %', 'idle RSS MiB', 'peak RSS MiB', 'spans/req', 'req/s ÷ bare', 'p99 ÷ bare', 'load 1m', 'check'];
+
+const fixed = (digits: number) => (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+const integer = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
+const ms = (value: number): string => (!Number.isFinite(value) ? '–' : value < 10 ? value.toFixed(3) : value.toFixed(1));
+
+/** The bare proxy's row at the same connection count: every ratio is taken within one run. */
+function bareRow(rows: readonly Row[], connections: number): Row | undefined {
+  return rows.find((row) => row.system.kind === 'bare' && row.connections === connections);
+}
+
+export function ratios(rows: readonly Row[], row: Row): { throughput?: number; p99?: number } {
+  const bare = bareRow(rows, row.connections);
+  if (bare === undefined) return {};
+  return { throughput: row.load.requestsPerSecond / bare.load.requestsPerSecond, p99: row.load.p99Ms / bare.load.p99Ms };
+}
+
+function cells(rows: readonly Row[], row: Row): string[] {
+  const ratio = ratios(rows, row);
+  return [
+    row.system.label,
+    String(row.connections),
+    integer(row.load.requestsPerSecond),
+    ms(row.load.p50Ms),
+    ms(row.load.p99Ms),
+    ms(row.load.maxMs),
+    fixed(1)(row.cpuMicrosPerRequest),
+    fixed(0)(row.sutCorePercent),
+    fixed(0)(row.sutCpuOtherPercent),
+    fixed(0)(row.harnessCpuPercent),
+    fixed(1)(row.idleRssMiB),
+    fixed(1)(row.peakRssMiB),
+    fixed(2)(row.spansPerRequest),
+    fixed(2)(ratio.throughput),
+    fixed(2)(ratio.p99),
+    row.loadAverage,
+    row.invalid.length === 0 ? 'ok' : `INVALID: ${row.invalid.join('; ')}`,
+  ];
+}
+
+export function markdownTable(rows: readonly Row[]): string {
+  const lines = [HEADER, HEADER.map((_, i) => (i === 0 || i === HEADER.length - 1 || i === HEADER.length - 2 ? '---' : '--:')), ...rows.map((row) => cells(rows, row))];
+  return lines.map((line) => `| ${line.join(' | ')} |`).join('\n');
+}
+
+type Verdict = 'met' | 'NOT met' | 'not measured' | 'invalid';
+
+interface TargetLine {
+  readonly verdict: Verdict;
+  readonly text: string;
+}
+
+function find(rows: readonly Row[], key: string, connections: number): Row | undefined {
+  return rows.find((row) => row.system.key === key && row.connections === connections);
+}
+
+/** One target over the rows it needs: invalid when any of them (or its bare proxy row) failed a check. */
+function target(rows: readonly Row[], needed: readonly (Row | undefined)[], text: string, holds: () => boolean, value: () => string): TargetLine {
+  if (needed.some((row) => row === undefined)) return { verdict: 'not measured', text };
+  const involved = needed.flatMap((row) => (row === undefined ? [] : [row, bareRow(rows, row.connections)]));
+  if (involved.some((row) => row === undefined || row.invalid.length > 0)) return { verdict: 'invalid', text: `${text}: ${value()}` };
+  return { verdict: holds() ? 'met' : 'NOT met', text: `${text}: ${value()}` };
+}
+
+/** The issue's targets, judged on this run only. */
+export function targetLines(rows: readonly Row[]): string[] {
+  const lines: TargetLine[] = [];
+  for (const key of ['gateway-v2-json', 'gateway-v1-thrift']) {
+    const at64 = find(rows, key, 64);
+    const throughput = at64 === undefined ? NaN : (ratios(rows, at64).throughput ?? NaN);
+    lines.push(target(rows, [at64], `${key} req/s ≥ 0.60 × bare at 64 connections`, () => throughput >= 0.6, () => throughput.toFixed(2)));
+    const all = [1, 16, 64].map((c) => find(rows, key, c));
+    const p99 = all.map((row) => (row === undefined ? NaN : (ratios(rows, row).p99 ?? NaN)));
+    lines.push(target(rows, all, `${key} p99 ≤ 1.5 × bare at 1, 16, 64 connections`, () => p99.every((r) => r <= 1.5), () => p99.map((r) => r.toFixed(2)).join(', ')));
+    lines.push(target(rows, [at64], `${key} peak RSS ≤ 160 MiB at 64 connections`, () => (at64?.peakRssMiB ?? NaN) <= 160, () => `${(at64?.peakRssMiB ?? NaN).toFixed(1)} MiB`));
+    lines.push(target(rows, [at64], `${key} idle RSS ≤ 90 MiB`, () => (at64?.idleRssMiB ?? NaN) <= 90, () => `${(at64?.idleRssMiB ?? NaN).toFixed(1)} MiB`));
+  }
+  const off = find(rows, 'gateway-v2-json-0', 64);
+  const offRatio = off === undefined ? NaN : (ratios(rows, off).throughput ?? NaN);
+  lines.push(target(rows, [off], 'gateway V2 JSON 0% req/s ≥ 0.90 × bare at 64 connections', () => offRatio >= 0.9, () => offRatio.toFixed(2)));
+  lines.push({ verdict: 'not measured', text: 'encoding ≥ 200,000 spans/s per core: see bench/encode.bench.ts' });
+  return lines.map((line) => `- **${line.verdict}** ${line.text}`);
+}
+
+export const COLUMN_NOTES = [
+  'req/s: 2xx responses ÷ measured seconds. Latencies from every 2xx response time at full resolution (autocannon keeps whole ms).',
+  'CPU µs/req: utime+stime of the system under test (all threads) over the measured run ÷ 2xx responses (/proc/<pid>/stat, 10 ms ticks).',
+  'SUT core %: that CPU time ÷ run time; near 100 = the system under test is saturated. CPU1 busy % near 100 with SUT core % well below 100 = the harness (load generator + upstream + collector on CPU 1) set the pace, and the ratios understate the gap.',
+  'CPU0 others %: busy time on CPU 0 not spent by the system under test (other processes on this shared machine).',
+  'idle RSS: VmRSS 1 s after start, before any load. peak RSS: VmHWM over the measured run (reset before it).',
+  'spans/req: spans decoded by the collector ÷ requests seen by the upstream over the run (after the last flush).',
+  'upstream direct: the upstream on CPU 1 beside the load generator, no proxy: the harness ceiling, not a system pinned alone.',
+];

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startGateway } from '../apps/gateway/test/support/gateway-process';
+import { writeYamlFile } from '../apps/gateway/test/support/routes-file';
+import { SUT_CPU, onCpu, pinProcess } from './bench-pinning';
+import type { Peers } from './bench-peers';
+
+/** The path every system serves: the upstream's fixed 1 KiB body. */
+export const BENCH_PATH = '/kib';
+/** The reporter's flush interval in the benchmark, so the last spans of a run arrive soon after it. */
+export const FLUSH_INTERVAL_MS = 200;
+
+export interface RunningSystem {
+  readonly pid: number;
+  /** Full URL the load generator calls. */
+  readonly url: string;
+  /** Drops what the harness accumulated from the process during a run (the gateway's access log lines). */
+  forgetOutput(): void;
+  stop(): Promise<void>;
+}
+
+export interface SystemUnderTest {
+  readonly key: string;
+  readonly label: string;
+  readonly kind: 'upstream' | 'bare' | 'gateway';
+  /** Spans the collector must receive per proxied request. */
+  readonly spansPerRequest: 0 | 2;
+  /** The X-B3-Sampled value the upstream must see; undefined = no B3 headers expected. */
+  readonly b3Sampled?: '0' | '1';
+  /** Whether it runs alone on the SUT CPU (the upstream measured directly stays on the harness CPU). */
+  readonly onSutCpu: boolean;
+  start(peers: Peers): Promise<RunningSystem>;
+}
+
+export interface GatewayMode {
+  readonly key: string;
+  readonly label: string;
+  readonly apiVersion: 'v1' | 'v2';
+  readonly encoding: 'json' | 'thrift';
+  readonly samplerArg: 0 | 1;
+}
+
+const GATEWAY_MODES: readonly GatewayMode[] = [
+  { key: 'gateway-v2-json', label: 'gateway V2 JSON 100%', apiVersion: 'v2', encoding: 'json', samplerArg: 1 },
+  { key: 'gateway-v1-thrift', label: 'gateway V1 Thrift 100%', apiVersion: 'v1', encoding: 'thrift', samplerArg: 1 },
+  { key: 'gateway-v2-json-0', label: 'gateway V2 JSON 0%', apiVersion: 'v2', encoding: 'json', samplerArg: 0 },
+];
+
+export const UPSTREAM_DIRECT: SystemUnderTest = {
+  key: 'upstream',
+  label: 'upstream direct (harness ceiling)',
+  kind: 'upstream',
+  spansPerRequest: 0,
+  onSutCpu: false,
+  start: (peers) => Promise.resolve({ pid: peers.pid, url: `${peers.upstreamUrl}${BENCH_PATH}`, forgetOutput: () => undefined, stop: () => Promise.resolve() }),
+};
+
+export const BARE_PROXY: SystemUnderTest = {
+  key: 'bare',
+  label: 'bare proxy (node:http + undici)',
+  kind: 'bare',
+  spansPerRequest: 0,
+  onSutCpu: true,
+  start: startBareProxyProcess,
+};
+
+export function gatewaySystem(mode: GatewayMode): SystemUnderTest {
+  return {
+    key: mode.key,
+    label: mode.label,
+    kind: 'gateway',
+    spansPerRequest: mode.samplerArg === 1 ? 2 : 0,
+    b3Sampled: mode.samplerArg === 1 ? '1' : '0',
+    onSutCpu: true,
+    start: (peers) => startGatewayProcess(peers, mode),
+  };
+}
+
+export const ALL_SYSTEMS: readonly SystemUnderTest[] = [UPSTREAM_DIRECT, BARE_PROXY, ...GATEWAY_MODES.map(gatewaySystem)];
+
+/** The gateway as `npm start` runs it (access log on, defaults), pointed at the peers, pinned alone. */
+export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Promise<RunningSystem> {
+  const gateway = await startGateway(gatewayEnv(peers, mode));
+  const pid = gateway.child.pid;
+  if (pid === undefined) throw new Error('gateway has no pid');
+  pinProcess(pid, SUT_CPU);
+  return {
+    pid,
+    url: `${gateway.url}${BENCH_PATH}`,
+    // startGateway keeps every printed line; one access log line per request would grow without bound.
+    forgetOutput: () => void gateway.output.splice(0),
+    stop: async () => {
+      const code = await gateway.stop('SIGTERM');
+      if (code !== 0) process.stderr.write(`gateway exited with ${code}: ${gateway.output.slice(-5).join('\n')}\n`);
+    },
+  };
+}
+
+/** The gateway's environment for one mode: the peers as ingress gateway and collector, one route to /kib. */
+export function gatewayEnv(peers: Peers, mode: GatewayMode): Record<string, string> {
+  return {
+    INGRESS_GATEWAY_URL: peers.upstreamUrl,
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT: peers.collectorUrl,
+    ZIPKIN_API_VERSION: mode.apiVersion,
+    ZIPKIN_ENCODING: mode.encoding,
+    OTEL_TRACES_SAMPLER_ARG: String(mode.samplerArg),
+    OTEL_BSP_SCHEDULE_DELAY: String(FLUSH_INTERVAL_MS),
+    ROUTES_FILE: writeYamlFile({ routes: [{ name: 'kib', path: BENCH_PATH, methods: ['GET'] }] }),
+  };
+}
+
+export function modeOf(key: string): GatewayMode {
+  const mode = GATEWAY_MODES.find((m) => m.key === key);
+  if (mode === undefined) throw new Error(`unknown gateway mode ${key}`);
+  return mode;
+}
+
+async function startBareProxyProcess(peers: Peers): Promise<RunningSystem> {
+  const { command, args } = onCpu(SUT_CPU, process.execPath, [join(__dirname, 'bare-proxy.js'), '0', peers.upstreamUrl]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bare proxy exited with ${code}`)));
+  });
+  const { port } = JSON.parse(firstLine) as { port: number };
+  if (child.pid === undefined) throw new Error('bare proxy has no pid');
+  return {
+    pid: child.pid,
+    url: `http://127.0.0.1:${port}${BENCH_PATH}`,
+    forgetOutput: () => undefined,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { SpanKind, TraceFlags, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { SamplerName, TraceIdBits } from '@app/config';
+import type { InboundTrace, OutboundTrace } from '../propagation/trace-ids';
+import { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
+import { contextFromInbound, startProxySpans, type ProxySpanOptions } from './gateway-spans';
+import { GatewayIdGenerator } from './trace-id-generator';
+
+const TRACE_ID_128 = '80f198ee56343ba864fe8b2a57d3eff7';
+const TRACE_ID_64 = '64fe8b2a57d3eff7';
+const CALLER_SPAN_ID = 'e457b5a2e4d86bd1';
+const OTEL_TRACE_ID_64 = `0000000000000000${TRACE_ID_64}`;
+
+const OPTIONS: ProxySpanOptions = {
+  name: 'GET /api',
+  serverAttributes: { 'http.method': 'GET', 'http.path': '/api/orders' },
+  clientAttributes: { 'peer.service': 'istio-ingressgateway' },
+};
+
+const caller = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: CALLER_SPAN_ID }, sampling });
+
+/** A real SDK pipeline with the gateway's sampler and id generator, exporting to memory. */
+function makeTracing(sampler: SamplerName, ratio = 1, traceIdBits: TraceIdBits = 128) {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    sampler: new GatewaySampler(sampler, ratio),
+    idGenerator: new GatewayIdGenerator(traceIdBits),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  return { exporter, tracer: provider.getTracer('gateway-spans.spec') };
+}
+
+interface SpanSummary {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly traceId: string;
+  readonly id: string;
+  readonly parentId: string | undefined;
+  readonly attributes: Attributes;
+}
+
+const summarize = (span: ReadableSpan): SpanSummary => ({
+  name: span.name,
+  kind: span.kind,
+  traceId: span.spanContext().traceId,
+  id: span.spanContext().spanId,
+  parentId: span.parentSpanContext?.spanId,
+  attributes: span.attributes,
+});
+
+describe('gateway-spans', () => {
+  describe(startProxySpans.name, () => {
+    /** Starts and ends both spans; returns what was injected, the two span contexts and what was exported. */
+    function run(sampler: SamplerName, inbound: InboundTrace, ratio = 1, traceIdBits: TraceIdBits = 128) {
+      const { exporter, tracer } = makeTracing(sampler, ratio, traceIdBits);
+      const { server, client, outbound } = startProxySpans(tracer, inbound, OPTIONS);
+      client.end();
+      server.end();
+      return { outbound, server: server.spanContext(), client: client.spanContext(), exported: exporter.getFinishedSpans().map(summarize) };
+    }
+
+    it.each<[string, SamplerName, number, InboundTrace, string, OutboundTrace['sampling']]>([
+      ['a sampled caller', 'parentbased_always_off', 1, caller('sampled'), TRACE_ID_128, 'sampled'],
+      ['a sampled caller with a 64-bit trace id', 'parentbased_always_off', 1, caller('sampled', TRACE_ID_64), OTEL_TRACE_ID_64, 'sampled'],
+      ['a deferred caller decided by the ratio (1)', 'parentbased_traceidratio', 1, caller('deferred'), TRACE_ID_128, 'sampled'],
+      ['a debug caller, whatever the sampler', 'always_off', 1, caller('debug'), TRACE_ID_128, 'debug'],
+    ])('should export SERVER (child of the caller) and CLIENT (child of SERVER) for %s', (_case, sampler, ratio, inbound, otelTraceId, sampling) => {
+      const { outbound, server, client, exported } = run(sampler, inbound, ratio);
+      const debug: Attributes = sampling === 'debug' ? { [ZIPKIN_DEBUG_ATTRIBUTE]: true } : {};
+      expect(exported).toEqual<SpanSummary[]>([
+        { name: 'GET /api', kind: SpanKind.CLIENT, traceId: otelTraceId, id: client.spanId, parentId: server.spanId, attributes: { ...OPTIONS.clientAttributes, ...debug } },
+        { name: 'GET /api', kind: SpanKind.SERVER, traceId: otelTraceId, id: server.spanId, parentId: CALLER_SPAN_ID, attributes: { ...OPTIONS.serverAttributes, ...debug } },
+      ]);
+      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling });
+      expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
+    });
+
+    it.each<[string, SamplerName, number, InboundTrace]>([
+      ['a not-sampled caller', 'parentbased_always_on', 1, caller('not_sampled')],
+      ['a not-sampled caller with a 64-bit trace id', 'parentbased_always_on', 1, caller('not_sampled', TRACE_ID_64)],
+      ['a deferred caller decided by the ratio (0)', 'parentbased_traceidratio', 0, caller('deferred')],
+    ])('should still propagate fresh ids with an explicit not_sampled for %s', (_case, sampler, ratio, inbound) => {
+      const { outbound, server, client, exported } = run(sampler, inbound, ratio);
+      expect(exported).toEqual([]);
+      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling: 'not_sampled' });
+      expect([server.spanId, client.spanId].filter((id) => !/^[0-9a-f]{16}$/.test(id))).toEqual([]);
+      expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
+    });
+
+    it.each<[string, TraceIdBits, InboundTrace, RegExp, OutboundTrace['sampling']]>([
+      ['no context, 64-bit ids', 64, { sampling: 'deferred' }, /^[0-9a-f]{16}$/, 'sampled'],
+      ['no context, 128-bit ids', 128, { sampling: 'deferred' }, /^[0-9a-f]{32}$/, 'sampled'],
+      ['a decision without ids (b3: 0)', 128, { sampling: 'not_sampled' }, /^[0-9a-f]{32}$/, 'not_sampled'],
+      ['debug without ids (X-B3-Flags: 1)', 64, { sampling: 'debug' }, /^[0-9a-f]{16}$/, 'debug'],
+    ])('should start a new trace for %s', (_case, bits, inbound, traceIdShape, sampling) => {
+      const { outbound, server, client, exported } = run('parentbased_always_on', inbound, 1, bits);
+      expect(outbound).toEqual<OutboundTrace>({ traceId: expect.stringMatching(traceIdShape) as string, spanId: client.spanId, parentSpanId: server.spanId, sampling });
+      expect(exported.map(({ kind, parentId }) => ({ kind, parentId }))).toEqual(
+        sampling === 'not_sampled' ? [] : [{ kind: SpanKind.CLIENT, parentId: server.spanId }, { kind: SpanKind.SERVER, parentId: undefined }],
+      );
+    });
+  });
+
+  describe(contextFromInbound.name, () => {
+    it.each<[string, InboundTrace, SpanContext | undefined]>([
+      ['no ids: no parent', { sampling: 'deferred' }, undefined],
+      ['a decision without ids: no parent', { sampling: 'sampled' }, undefined],
+      ['sampled: a sampled remote parent', caller('sampled'), { traceId: TRACE_ID_128, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true }],
+      ['debug: a sampled remote parent', caller('debug'), { traceId: TRACE_ID_128, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true }],
+      ['not sampled: an unsampled remote parent', caller('not_sampled'), { traceId: TRACE_ID_128, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.NONE, isRemote: true }],
+      ['deferred: an unsampled remote parent', caller('deferred'), { traceId: TRACE_ID_128, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.NONE, isRemote: true }],
+      ['a 64-bit trace id, padded for OpenTelemetry', caller('sampled', TRACE_ID_64), { traceId: OTEL_TRACE_ID_64, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true }],
+    ])('should carry %s', (_case, inbound, expected) => {
+      const context = contextFromInbound(inbound);
+      expect({ parent: trace.getSpanContext(context), sampling: context.getValue(INBOUND_SAMPLING_KEY) }).toEqual({ parent: expected, sampling: inbound.sampling });
+    });
+  });
+});
