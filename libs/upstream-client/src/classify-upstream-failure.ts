@@ -1,42 +1,42 @@
-import { isAxiosError } from 'axios';
 import { UpstreamAbortedError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamError } from './upstream.errors';
 
-interface FailureContext {
+export interface FailureContext {
+  /** The caller aborted (the client went away). */
   readonly aborted: boolean;
-  readonly timedOut: boolean;
   readonly timeoutMs: number;
+  readonly idleTimeoutMs: number;
 }
 
-/** Network error codes that mean "nobody answered properly": 502. */
-const UNAVAILABLE_CODES: Readonly<Record<string, string>> = {
+/** undici and Node error codes that mean "nobody answered properly": 502. */
+const UNAVAILABLE: ReadonlyMap<string, string> = new Map(Object.entries({
   ECONNREFUSED: 'connection refused',
   ECONNRESET: 'connection reset',
   EPIPE: 'connection reset',
+  UND_ERR_SOCKET: 'connection reset',
+  UND_ERR_CLOSED: 'connection closed',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
   ENOTFOUND: 'host not found',
   EAI_AGAIN: 'host lookup failed',
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
   ETIMEDOUT: 'connect timed out',
-  HPE_INVALID_CONSTANT: 'malformed response',
-  HPE_INVALID_STATUS: 'malformed response',
-  HPE_INVALID_HEADER_TOKEN: 'malformed response',
-  HPE_UNEXPECTED_CONTENT_LENGTH: 'malformed response',
-  HPE_INVALID_CHUNK_SIZE: 'malformed response',
-};
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'malformed response',
+  UND_ERR_HEADERS_OVERFLOW: 'response headers too large',
+}));
 
-/** Pure: which typed error an axios/Node failure is. Who aborted decides first: the client, then our timer. */
+/** Pure: which typed error an undici/Node failure is. The client's abort decides first. */
 export function classifyUpstreamFailure(error: Error, context: FailureContext): UpstreamError {
-  if (context.aborted) return new UpstreamAbortedError();
-  if (context.timedOut) return new UpstreamTimeoutError('no response headers', context.timeoutMs);
   const code = errorCode(error);
+  if (context.aborted || code === 'UND_ERR_ABORTED' || error.name === 'AbortError') return new UpstreamAbortedError();
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamTimeoutError('no response headers', context.timeoutMs);
+  if (code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamTimeoutError('response body stalled', context.idleTimeoutMs);
   if (code !== undefined && isTlsFailure(code)) return new UpstreamUnavailableError(`TLS handshake failed (${code})`, { cause: error });
-  const reason = (code !== undefined && UNAVAILABLE_CODES[code]) || (code?.startsWith('HPE_') ? 'malformed response' : `request failed (${code ?? error.name})`);
-  return new UpstreamUnavailableError(reason, { cause: error });
+  if (code !== undefined && code.startsWith('HPE_')) return new UpstreamUnavailableError('malformed response', { cause: error });
+  return new UpstreamUnavailableError(UNAVAILABLE.get(code ?? '') ?? `request failed (${code ?? error.name})`, { cause: error });
 }
 
 function errorCode(error: Error): string | undefined {
-  const cause = isAxiosError(error) ? (error.cause ?? error) : error;
-  const code = (cause as NodeJS.ErrnoException).code ?? (isAxiosError(error) ? error.code : undefined);
+  const code = (error as NodeJS.ErrnoException).code ?? ((error.cause as NodeJS.ErrnoException | undefined)?.code);
   return typeof code === 'string' ? code : undefined;
 }
 

@@ -1,29 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent } from 'undici';
 import type { UpstreamClientOptions } from './upstream-client.options';
 import { UpstreamTlsFileError } from './upstream.errors';
 
-export interface UpstreamAgents {
-  readonly http: HttpAgent;
-  readonly https: HttpsAgent;
-}
-
-/** Keep-alive pools for both schemes; TLS material is read once, at boot. */
-export function createUpstreamAgents(options: UpstreamClientOptions): UpstreamAgents {
-  const pool = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, timeout: options.keepAliveMs, scheduling: 'lifo' as const };
+/**
+ * One undici Agent: a keep-alive pool per upstream origin, both schemes. TLS material is read once, at
+ * boot. `headersTimeout` and `bodyTimeout` are set per request (routes have their own timeouts).
+ */
+export function createUpstreamAgent(options: UpstreamClientOptions): Agent {
   const { tls } = options;
-  return {
-    http: new HttpAgent(pool),
-    https: new HttpsAgent({
-      ...pool,
+  return new Agent({
+    connections: options.maxSockets,
+    keepAliveTimeout: options.keepAliveMs,
+    keepAliveMaxTimeout: options.keepAliveMs,
+    pipelining: 1,
+    connect: {
       ...(tls.caFile !== undefined && { ca: readTlsFile('caFile', tls.caFile) }),
       ...(tls.certFile !== undefined && { cert: readTlsFile('certFile', tls.certFile) }),
       ...(tls.keyFile !== undefined && { key: readTlsFile('keyFile', tls.keyFile) }),
       ...(tls.serverName !== undefined && { servername: tls.serverName }),
       rejectUnauthorized: !tls.insecureSkipVerify,
-    }),
-  };
+    },
+  });
 }
 
 function readTlsFile(key: string, file: string): Buffer {

@@ -1,1 +1,1 @@
-export const UPSTREAM_AGENTS = Symbol('UPSTREAM_AGENTS');
+export const UPSTREAM_AGENT = Symbol('UPSTREAM_AGENT');

@@ -1,13 +1,10 @@
-import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { HttpService } from '@nestjs/axios';
-import { isAxiosError } from 'axios';
-import type { UpstreamAgents } from './upstream-agents';
-import { UPSTREAM_AGENTS } from './upstream-client.tokens';
-import { UPSTREAM_CLIENT_OPTIONS, type UpstreamClientOptions } from './upstream-client.options';
+import type { Agent, Dispatcher } from 'undici';
 import { classifyUpstreamFailure } from './classify-upstream-failure';
-import { UpstreamTimeoutError } from './upstream.errors';
+import { UPSTREAM_AGENT } from './upstream-client.tokens';
+import { UPSTREAM_CLIENT_OPTIONS, type UpstreamClientOptions } from './upstream-client.options';
 
 export interface UpstreamRequest {
   readonly url: URL;
@@ -24,89 +21,73 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  /** Header name/value pairs as received, duplicates kept (Set-Cookie). */
+  /** Header name/value pairs, repeated headers (Set-Cookie) kept. */
   readonly rawHeaders: readonly string[];
-  /** Streams the body; errors with UpstreamTimeoutError when it stalls for idleTimeoutMs. */
+  /** Streams the body; errors with a body timeout when it stalls for idleTimeoutMs. */
   readonly body: Readable;
-  readonly remoteAddress?: string;
-  readonly remotePort?: number;
 }
 
-/**
- * Streams one request to the upstream through @nestjs/axios and keep-alive agents. Failures come out
- * as typed UpstreamErrors; no status mapping happens here.
- */
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
-/** Reset or closed before any response byte, on a socket reused from the keep-alive pool. */
-function isStaleConnectionFailure(error: unknown): boolean {
-  if (!isAxiosError(error) || error.response !== undefined) return false;
-  const reused = (error.request as ClientRequest | undefined)?.reusedSocket === true;
-  return reused && (error.code === 'ECONNRESET' || error.code === 'EPIPE' || error.code === 'ECONNABORTED');
-}
-
+/**
+ * Streams one request to the upstream through a keep-alive undici Agent. Failures come out as typed
+ * UpstreamErrors; no status mapping happens here.
+ */
 @Injectable()
 export class UpstreamClient implements OnModuleDestroy {
   constructor(
-    private readonly http: HttpService,
-    @Inject(UPSTREAM_AGENTS) private readonly agents: UpstreamAgents,
+    @Inject(UPSTREAM_AGENT) private readonly agent: Agent,
     @Inject(UPSTREAM_CLIENT_OPTIONS) private readonly options: UpstreamClientOptions,
   ) {}
 
   async request(request: UpstreamRequest): Promise<UpstreamResponse> {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), request.timeoutMs);
-    const signal = AbortSignal.any([request.signal, timeout.signal]);
     try {
       try {
-        return await this.send(request, signal);
+        return await this.send(request);
       } catch (error) {
-        // A pooled connection the upstream closed while idle fails before any answer: one retry on a new
-        // connection is safe for an idempotent request without a body (RFC 9110 §9.2.2).
-        if (!isStaleConnectionFailure(error) || request.body !== undefined || !IDEMPOTENT.has(request.method) || signal.aborted) throw error;
-        return await this.send(request, signal);
+        // A pooled connection the upstream closed while idle fails before any byte of answer: one retry on a
+        // new connection is safe for an idempotent request without a body (RFC 9110 §9.2.2).
+        if (!isStaleConnectionFailure(error) || request.body !== undefined || !IDEMPOTENT.has(request.method) || request.signal.aborted) throw error;
+        return await this.send(request);
       }
     } catch (error) {
       if (!(error instanceof Error)) throw error;
-      throw classifyUpstreamFailure(error, { aborted: request.signal.aborted, timedOut: timeout.signal.aborted, timeoutMs: request.timeoutMs });
-    } finally {
-      clearTimeout(timer);
+      throw classifyUpstreamFailure(error, { aborted: request.signal.aborted, timeoutMs: request.timeoutMs, idleTimeoutMs: this.options.idleTimeoutMs });
     }
   }
 
-  onModuleDestroy(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
   }
 
-  private async send(request: UpstreamRequest, signal: AbortSignal): Promise<UpstreamResponse> {
-    const response = await this.http.axiosRef.request<IncomingMessage>({
-      url: request.url.href,
-      method: request.method,
-      headers: request.headers as Record<string, string>,
-      data: request.body,
-      signal,
+  private async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    const response = await this.agent.request({
+      origin: request.url.origin,
+      path: `${request.url.pathname}${request.url.search}`,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers as Record<string, string | string[]>,
+      body: request.body,
+      signal: request.signal,
+      headersTimeout: request.timeoutMs,
+      bodyTimeout: this.options.idleTimeoutMs,
     });
-    const body = response.data;
-    this.watchIdleBody(body);
-    return {
-      status: response.status,
-      headers: body.headers,
-      rawHeaders: body.rawHeaders,
-      body,
-      remoteAddress: body.socket?.remoteAddress,
-      remotePort: body.socket?.remotePort,
-    };
+    const headers = response.headers as IncomingHttpHeaders;
+    return { status: response.statusCode, headers, rawHeaders: toRawHeaders(headers), body: response.body };
   }
+}
 
-  /** A body that stalls mid-way is destroyed with a timeout error, so the client never hangs. */
-  private watchIdleBody(body: IncomingMessage): void {
-    const { idleTimeoutMs } = this.options;
-    const timer = setTimeout(onIdle, idleTimeoutMs);
-    function onIdle(): void {
-      body.destroy(new UpstreamTimeoutError('response body stalled', idleTimeoutMs));
-    }
-    body.on('data', () => timer.refresh());
-    body.once('close', () => clearTimeout(timer));
+/** undici reports a socket the peer closed before answering as UND_ERR_SOCKET with nothing read. */
+function isStaleConnectionFailure(error: unknown): boolean {
+  const failure = error as { code?: unknown; socket?: { bytesRead?: number } } | null;
+  return failure?.code === 'UND_ERR_SOCKET' && failure.socket?.bytesRead === 0;
+}
+
+function toRawHeaders(headers: IncomingHttpHeaders): string[] {
+  const raw: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (Array.isArray(value)) for (const item of value) raw.push(name, item);
+    else if (value !== undefined) raw.push(name, value);
   }
+  return raw;
 }

@@ -24,6 +24,8 @@ export class ProxyExchange {
   upstreamStartedAt?: number;
   upstreamEndedAt?: number;
   upstreamStatus?: number;
+  /** Aborted when the client goes away before the response is finished. */
+  abortSignal?: AbortSignal;
   private readonly startedAt = performance.now();
 
   constructor(
@@ -36,6 +38,10 @@ export class ProxyExchange {
     this.path = request.url ?? '';
     exchanges.set(request, this);
     response.once('close', () => this.finish());
+  }
+
+  get clientAborted(): boolean {
+    return this.abortSignal?.aborted === true;
   }
 
   get traceId(): string | undefined {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import { Transform, finished, type Readable } from 'node:stream';
+import { Transform, finished, pipeline, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Tracer } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
@@ -9,7 +9,7 @@ import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
 import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans, type ProxySpans } from '@app/tracing';
-import { UpstreamClient, UpstreamError, type UpstreamResponse } from '@app/upstream-client';
+import { UpstreamClient, UpstreamError, classifyUpstreamFailure, type UpstreamResponse } from '@app/upstream-client';
 import { AccessLog } from './access-log';
 import { buildDownstreamHeaders, buildUpstreamHeaders, requestIdFrom } from './header-policy';
 import { ProxyExchange, endHttpSpan } from './proxy-exchange';
@@ -57,6 +57,7 @@ export class ProxyService {
     exchange.spans = spans;
     const aborted = new AbortController();
     reply.raw.once('close', () => reply.raw.writableFinished || aborted.abort());
+    exchange.abortSignal = aborted.signal;
     const body = requestBody(request, limit);
     exchange.upstreamStartedAt = performance.now();
     let response: UpstreamResponse;
@@ -109,17 +110,27 @@ export class ProxyService {
     });
   }
 
+  private describeBodyFailure(error: Error, exchange: ProxyExchange): string {
+    const context = { aborted: exchange.clientAborted, timeoutMs: 0, idleTimeoutMs: this.config.ingressGateway.idleTimeoutMs };
+    return classifyUpstreamFailure(error, context).message;
+  }
+
   /** Headers and body back to the client; the CLIENT span ends with the upstream body, errors included. */
   private streamResponse(exchange: ProxyExchange, spans: ProxySpans, response: UpstreamResponse, reply: FastifyReply): void {
     exchange.upstreamStatus = response.status;
-    if (response.remoteAddress !== undefined) spans.client.setAttribute(ENDPOINT_ATTRIBUTE.peerAddress, response.remoteAddress);
     // `finished` fires on end, error or premature close: the CLIENT span ends with the upstream body.
     finished(response.body, (bodyError) => {
       exchange.upstreamEndedAt = performance.now();
-      if (bodyError !== undefined && bodyError !== null) exchange.failure = bodyError instanceof UpstreamError ? bodyError.message : 'upstream response body aborted';
+      if (bodyError !== undefined && bodyError !== null) exchange.failure = this.describeBodyFailure(bodyError, exchange);
       endHttpSpan(spans.client, response.status, bodyError ? exchange.failure : undefined);
     });
-    void reply.code(response.status).headers(buildDownstreamHeaders(response.rawHeaders, exchange.requestId)).send(response.body);
+    const headers = buildDownstreamHeaders(response.rawHeaders, exchange.requestId);
+    if (this.lifecycle.isDraining) headers.connection = 'close';
+    // Written on the raw response (measured cheaper than Fastify's stream send); pipeline destroys the
+    // client connection when the upstream body fails mid-way, so nothing is written after a failure.
+    reply.hijack();
+    reply.raw.writeHead(response.status, headers);
+    pipeline(response.body, reply.raw, () => undefined);
   }
 }
 
