@@ -28,5 +28,7 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/helm/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
     // E2E specs start real processes; on a loaded 2-core machine a start takes seconds.
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/apps/**/test/**/*.e2e-spec.ts'], testTimeout: 30_000 },
+    // Longer fault tests (tens of seconds per file): npm run test:faults.
+    { ...common, displayName: 'faults', testMatch: ['<rootDir>/apps/**/test/**/*.faults-spec.ts'], testTimeout: 90_000 },
   ],
 };

@@ -1,6 +1,6 @@
 import type { Row } from './measure-row';
 
-const HEADER = ['system', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/req', 'SUT core %', 'CPU0 others %', 'CPU1 busy %', 'idle RSS MiB', 'peak RSS MiB', 'spans/req', 'req/s ÷ bare', 'p99 ÷ bare', 'load 1m', 'check'];
+const HEADER = ['system', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/req', 'SUT core %', 'CPU0 others %', 'CPU1 busy %', 'idle RSS MiB', 'peak RSS MiB', 'spans/req', 'req/s ÷ bare', 'p99 ÷ bare', 'CPU0 ref ms', 'load 1m', 'check'];
 
 const fixed = (digits: number) => (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const integer = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
@@ -15,6 +15,14 @@ export function ratios(rows: readonly Row[], row: Row): { throughput?: number; p
   const bare = bareRow(rows, row.connections);
   if (bare === undefined) return {};
   return { throughput: row.load.requestsPerSecond / bare.load.requestsPerSecond, p99: row.load.p99Ms / bare.load.p99Ms };
+}
+
+/** Conditions a reader should weigh: other work on the SUT CPU, a second attempt, a restarted process. */
+function notes(row: Row): string[] {
+  const found: string[] = [...row.notes];
+  if (row.attempt > 1) found.push('2nd attempt');
+  if ((row.sutCpuOtherPercent ?? 0) > 10) found.push(`disturbed (CPU0 others ${(row.sutCpuOtherPercent ?? 0).toFixed(0)}%)`);
+  return found;
 }
 
 function cells(rows: readonly Row[], row: Row): string[] {
@@ -35,13 +43,14 @@ function cells(rows: readonly Row[], row: Row): string[] {
     fixed(2)(row.spansPerRequest),
     fixed(2)(ratio.throughput),
     fixed(2)(ratio.p99),
+    fixed(2)(row.refLoopMs),
     row.loadAverage,
-    row.invalid.length === 0 ? 'ok' : `INVALID: ${row.invalid.join('; ')}`,
+    [row.invalid.length === 0 ? 'ok' : `INVALID: ${row.invalid.join('; ')}`, ...notes(row)].join(', '),
   ];
 }
 
 export function markdownTable(rows: readonly Row[]): string {
-  const lines = [HEADER, HEADER.map((_, i) => (i === 0 || i === HEADER.length - 1 || i === HEADER.length - 2 ? '---' : '--:')), ...rows.map((row) => cells(rows, row))];
+  const lines = [HEADER, HEADER.map((_, i) => (i === 0 || i >= HEADER.length - 2 ? '---' : '--:')), ...rows.map((row) => cells(rows, row))];
   return lines.map((line) => `| ${line.join(' | ')} |`).join('\n');
 }
 
@@ -91,5 +100,7 @@ export const COLUMN_NOTES = [
   'CPU0 others %: busy time on CPU 0 not spent by the system under test (other processes on this shared machine).',
   'idle RSS: VmRSS 1 s after start, before any load. peak RSS: VmHWM over the measured run (reset before it).',
   'spans/req: spans decoded by the collector ÷ requests seen by the upstream over the run (after the last flush).',
+  'CPU0 ref ms: median time of a fixed integer loop on CPU 0 just before the run (lower = faster). This VM reports no steal time, so a slower host shows only here: compare ratios between rows with similar values. Rows are measured interleaved (for each connection count, every system in turn), so each ratio pairs runs taken within about a minute.',
+  'check: INVALID when a request failed, the collector did not get 2 spans per sampled request (0 otherwise), or sampled upstream requests lacked valid B3 headers. "disturbed" marks rows where other processes took more than 10% of CPU 0 (such a row is measured once more, up to 3 times per run, and the less disturbed attempt is kept).',
   'upstream direct: the upstream on CPU 1 beside the load generator, no proxy: the harness ceiling, not a system pinned alone.',
 ];

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOCK_TICKS_PER_SECOND, coreTicks, loadAverage, processCpuTicks, processMemory, resetPeakRss, type CoreTicks } from './bench-procfs';
 import { HARNESS_CPU, SUT_CPU } from './bench-pinning';
+import { measureCpuSpeed } from './cpu-speed';
 import type { PeerCounts, Peers } from './bench-peers';
 import { runLoad, type LoadResult } from './load-generator';
 import { FLUSH_INTERVAL_MS, type RunningSystem, type SystemUnderTest } from './systems-under-test';
@@ -25,10 +26,37 @@ export interface Row {
   readonly peakRssMiB: number;
   readonly upstreamRequests: number;
   readonly spansPerRequest: number;
+  /** The reference loop's ms on the SUT CPU just before the run (lower = faster machine at that moment). */
+  readonly refLoopMs: number;
   /** 1-minute load average when the measured run started and when it ended. */
   readonly loadAverage: string;
   /** Empty when every honesty check passed. */
   readonly invalid: readonly string[];
+  /** 2 when the first attempt was disturbed by other processes on the SUT CPU and measured again. */
+  readonly attempt: number;
+  /** What a reader should know about how the row was taken (e.g. a fresh process after the old one exited). */
+  readonly notes: readonly string[];
+}
+
+/** The row of a system that is no longer running: every number unknown, the reason in the check column. */
+export function deadRow(system: SystemUnderTest, connections: number, idleRssMiB: number, reason: string): Row {
+  const load: LoadResult = { ok: 0, non2xx: 0, errors: 0, seconds: NaN, requestsPerSecond: NaN, p50Ms: NaN, p99Ms: NaN, maxMs: NaN };
+  return {
+    system,
+    connections,
+    load,
+    cpuMicrosPerRequest: NaN,
+    sutCorePercent: NaN,
+    idleRssMiB,
+    peakRssMiB: NaN,
+    upstreamRequests: 0,
+    spansPerRequest: NaN,
+    refLoopMs: NaN,
+    loadAverage: loadAverage().split(' ')[0] ?? '',
+    invalid: [`system under test is gone (${reason})`],
+    attempt: 1,
+    notes: [],
+  };
 }
 
 /** Waits until the collector's span count stops moving: the reporter's last batch of a run has arrived. */
@@ -64,7 +92,9 @@ function busyPercent(before: CoreTicks | undefined, after: CoreTicks | undefined
 export async function measureRow(system: SystemUnderTest, running: RunningSystem, peers: Peers, connections: number, idleRssMiB: number, settings: BenchSettings): Promise<Row> {
   await runLoad({ url: running.url, connections, seconds: settings.warmupSeconds });
   running.forgetOutput();
-  const before = snapshot(await settledCounts(peers), running.pid);
+  const settled = await settledCounts(peers);
+  const refLoopMs = await measureCpuSpeed();
+  const before = snapshot(settled, running.pid);
   const peakReset = resetPeakRss(running.pid);
   const loadAtStart = loadAverage().split(' ')[0];
   const load = await runLoad({ url: running.url, connections, seconds: settings.measureSeconds });
@@ -91,8 +121,11 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
     peakRssMiB: memory.peakKiB / 1024,
     upstreamRequests,
     spansPerRequest: upstreamRequests > 0 ? spans / upstreamRequests : NaN,
+    refLoopMs,
     loadAverage: `${loadAtStart}→${loadAtEnd}${peakReset ? '' : ' (peak RSS since start)'}`,
     invalid: honestyProblems(system, connections, load, before.peers, after),
+    attempt: 1,
+    notes: [],
   };
 }
 

@@ -16,7 +16,7 @@ import { HARNESS_CPU, SUT_CPU, pinProcess, pinningNote } from './bench-pinning';
 import { startPeers, type Peers } from './bench-peers';
 import { summariseCpuProfile } from './cpuprofile-summary';
 import { runLoad } from './load-generator';
-import { BENCH_PATH, gatewayEnv, modeOf, type RunningSystem } from './systems-under-test';
+import { BENCH_PATH, exitReasonOf, gatewayEnv, modeOf, type RunningSystem } from './systems-under-test';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const RUNS_DIR = join(REPOSITORY_ROOT, 'bench', '.runs');
@@ -49,6 +49,7 @@ async function startProfiled(peers: Peers, target: string, profileName: string):
     pid: child.pid,
     url: `http://127.0.0.1:${port}${BENCH_PATH}`,
     forgetOutput: () => undefined,
+    exitReason: () => exitReasonOf(child, []),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;

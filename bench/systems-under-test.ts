@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startGateway } from '../apps/gateway/test/support/gateway-process';
@@ -17,6 +17,8 @@ export interface RunningSystem {
   readonly url: string;
   /** Drops what the harness accumulated from the process during a run (the gateway's access log lines). */
   forgetOutput(): void;
+  /** Undefined while the process runs; how it ended (and its last words) once it has exited. */
+  exitReason(): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -53,7 +55,7 @@ export const UPSTREAM_DIRECT: SystemUnderTest = {
   kind: 'upstream',
   spansPerRequest: 0,
   onSutCpu: false,
-  start: (peers) => Promise.resolve({ pid: peers.pid, url: `${peers.upstreamUrl}${BENCH_PATH}`, forgetOutput: () => undefined, stop: () => Promise.resolve() }),
+  start: (peers) => Promise.resolve({ pid: peers.pid, url: `${peers.upstreamUrl}${BENCH_PATH}`, forgetOutput: () => undefined, exitReason: () => undefined, stop: () => Promise.resolve() }),
 };
 
 export const BARE_PROXY: SystemUnderTest = {
@@ -89,7 +91,8 @@ export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Prom
     pid,
     url: `${gateway.url}${BENCH_PATH}`,
     // startGateway keeps every printed line; one access log line per request would grow without bound.
-    forgetOutput: () => void gateway.output.splice(0),
+    forgetOutput: () => void gateway.output.splice(0, Math.max(0, gateway.output.length - 20)),
+    exitReason: () => exitReasonOf(gateway.child, gateway.output),
     stop: async () => {
       const code = await gateway.stop('SIGTERM');
       if (code !== 0) process.stderr.write(`gateway exited with ${code}: ${gateway.output.slice(-5).join('\n')}\n`);
@@ -108,6 +111,14 @@ export function gatewayEnv(peers: Peers, mode: GatewayMode): Record<string, stri
     OTEL_BSP_SCHEDULE_DELAY: String(FLUSH_INTERVAL_MS),
     ROUTES_FILE: writeYamlFile({ routes: [{ name: 'kib', path: BENCH_PATH, methods: ['GET'] }] }),
   };
+}
+
+/** How a child process ended, with the last lines it printed (other work on a shared checkout can kill it). */
+export function exitReasonOf(child: ChildProcess, output: readonly string[]): string | undefined {
+  if (child.exitCode === null && child.signalCode === null) return undefined;
+  const how = child.signalCode !== null ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`;
+  const last = output.filter((line) => !line.includes('"msg":"request"')).slice(-5);
+  return last.length === 0 ? how : `${how}; last output: ${last.join(' | ').slice(0, 600)}`;
 }
 
 export function modeOf(key: string): GatewayMode {
@@ -130,6 +141,7 @@ async function startBareProxyProcess(peers: Peers): Promise<RunningSystem> {
     pid: child.pid,
     url: `http://127.0.0.1:${port}${BENCH_PATH}`,
     forgetOutput: () => undefined,
+    exitReason: () => exitReasonOf(child, []),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'node:net';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { ServerConfig } from '@app/config';
 
@@ -25,20 +26,23 @@ export function createGatewayAdapter(server: ServerConfig): FastifyAdapter {
 }
 
 /** Settings Fastify has no option for. */
-export function tuneGatewayServer(httpServer: Server, server: ServerConfig): void {
+export function tuneGatewayServer(httpServer: HttpServer, server: ServerConfig): void {
   httpServer.headersTimeout = server.headersTimeoutMs;
 }
 
-/** Stops accepting, lets in-flight requests finish, and after `timeoutMs` cuts whatever is left. */
-export async function drainServer(httpServer: Server, timeoutMs: number): Promise<'drained' | 'timed_out'> {
-  const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+/**
+ * Stops accepting and lets in-flight requests finish. Idle keep-alive connections stay open for a short
+ * grace period (closing them at once resets clients whose next request is already on the wire); their next
+ * response carries `Connection: close`. Then idle connections close, and after `timeoutMs` whatever is left.
+ */
+export async function drainServer(httpServer: HttpServer, timeoutMs: number): Promise<'drained' | 'timed_out'> {
+  // net.Server#close only stops listening; http.Server#close would also close idle connections at once.
+  const closed = new Promise<void>((resolve) => Server.prototype.close.call(httpServer, () => resolve()));
+  const wait = (ms: number): Promise<'timed_out'> => new Promise((resolve) => setTimeout(() => resolve('timed_out'), ms).unref());
+  const grace = await Promise.race([closed.then(() => 'drained' as const), wait(Math.min(1000, timeoutMs))]);
+  if (grace === 'drained') return 'drained';
   httpServer.closeIdleConnections();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timed_out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed_out'), timeoutMs);
-  });
-  const outcome = await Promise.race([closed.then(() => 'drained' as const), timedOut]);
-  clearTimeout(timer);
+  const outcome = await Promise.race([closed.then(() => 'drained' as const), wait(Math.max(0, timeoutMs - 1000))]);
   if (outcome === 'timed_out') {
     httpServer.closeAllConnections();
     await closed;

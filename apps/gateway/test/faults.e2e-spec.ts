@@ -298,14 +298,14 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
       collectorDown = false;
     });
 
-    it.each<[string, CollectorBehaviour | 'down', string]>([
-      ['down (connection refused)', 'down', 'send_failed'],
-      ['hanging (request timeout)', COLLECTOR_BEHAVIOURS.hang, 'send_failed'],
-      ['answering 400 (permanent)', COLLECTOR_BEHAVIOURS.reject, 'rejected'],
-      ['answering 429', COLLECTOR_BEHAVIOURS.throttle, 'send_failed'],
-      ['answering 500', COLLECTOR_BEHAVIOURS.fail, 'send_failed'],
-      ['resetting connections', COLLECTOR_BEHAVIOURS.reset, 'send_failed'],
-    ])('should serve every request while the collector is %s, and count each span as dropped (%s)', async (_case, behaviour, cause) => {
+    it.each<[string, string, CollectorBehaviour | 'down']>([
+      ['down (connection refused)', 'send_failed', 'down'],
+      ['hanging (request timeout)', 'send_failed', COLLECTOR_BEHAVIOURS.hang],
+      ['answering 400 (permanent)', 'rejected', COLLECTOR_BEHAVIOURS.reject],
+      ['answering 429', 'send_failed', COLLECTOR_BEHAVIOURS.throttle],
+      ['answering 500', 'send_failed', COLLECTOR_BEHAVIOURS.fail],
+      ['resetting connections', 'send_failed', COLLECTOR_BEHAVIOURS.reset],
+    ])('should serve every request while the collector is %s, and count each span as dropped (%s)', async (_case, cause, behaviour) => {
       const before = await ledger();
       if (behaviour === 'down') {
         collectorDown = true;

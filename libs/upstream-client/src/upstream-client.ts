@@ -76,10 +76,13 @@ export class UpstreamClient implements OnModuleDestroy {
   }
 }
 
-/** undici reports a socket the peer closed before answering as UND_ERR_SOCKET with nothing read. */
+/**
+ * The connection failed before any response headers arrived (request() rejected): undici reports a socket
+ * the peer closed as UND_ERR_SOCKET. bytesRead counts the whole connection, so it cannot tell reuse apart.
+ */
 function isStaleConnectionFailure(error: unknown): boolean {
-  const failure = error as { code?: unknown; socket?: { bytesRead?: number } } | null;
-  return failure?.code === 'UND_ERR_SOCKET' && failure.socket?.bytesRead === 0;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 function toRawHeaders(headers: IncomingHttpHeaders): string[] {

@@ -35,7 +35,8 @@ export class ProxyExchange {
     private readonly metrics: ProxyMetrics,
     private readonly accessLog: AccessLog,
   ) {
-    this.path = request.url ?? '';
+    // Until the target is parsed: the raw path without its query, which may carry tokens.
+    this.path = (request.url ?? '').split('?')[0];
     exchanges.set(request, this);
     response.once('close', () => this.finish());
   }

@@ -8,13 +8,13 @@ import type { FastifyReply } from 'fastify';
 import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
-import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans, type ProxySpans } from '@app/tracing';
+import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans, type InboundTrace, type ProxySpans } from '@app/tracing';
 import { UpstreamClient, UpstreamError, classifyUpstreamFailure, type UpstreamResponse } from '@app/upstream-client';
 import { AccessLog } from './access-log';
 import { buildDownstreamHeaders, buildUpstreamHeaders, requestIdFrom } from './header-policy';
 import { ProxyExchange, endHttpSpan } from './proxy-exchange';
 import { ProxyMetrics } from './proxy-metrics';
-import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from './proxy.errors';
+import { BadRequestTargetError, MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from './proxy.errors';
 import { parseRequestTarget } from './request-target';
 import { compileRoutes, matchRoute, type CompiledRoute } from './route-matcher';
 
@@ -42,6 +42,8 @@ export class ProxyService {
     reply.header('x-request-id', requestId);
     // While draining, keep-alive clients are told to reconnect elsewhere after this response.
     if (this.lifecycle.isDraining) reply.header('connection', 'close');
+    // RFC 9112 §3.2: a request with more than one Host header must be refused.
+    if (countHeader(request.rawHeaders, 'host') > 1) throw new BadRequestTargetError('more than one Host header');
     const target = parseRequestTarget(request.url ?? '');
     exchange.path = target.path;
     const method = request.method ?? 'GET';
@@ -53,7 +55,8 @@ export class ProxyService {
     const limit = this.config.server.maxBodyBytes;
     if (limit > 0 && Number(request.headers['content-length'] ?? 0) > limit) throw new PayloadTooLargeError(limit);
 
-    const spans = this.startSpans(request, method, route, target.path, upstreamPath, requestId);
+    const inbound = extractInboundTrace(request.headers);
+    const spans = this.startSpans(request, inbound, method, route, target.path, upstreamPath, requestId);
     exchange.spans = spans;
     const aborted = new AbortController();
     reply.raw.once('close', () => reply.raw.writableFinished || aborted.abort());
@@ -71,7 +74,7 @@ export class ProxyService {
           forwardedHost: request.headers.host,
           requestId,
           traceHeaders: formatTraceHeaders(spans.outbound, this.config.tracing.propagators),
-          tracestate: typeof request.headers.tracestate === 'string' ? request.headers.tracestate : undefined,
+          tracestate: inbound.tracestate,
         }),
         body,
         timeoutMs: route.timeoutMs,
@@ -87,9 +90,9 @@ export class ProxyService {
     this.streamResponse(exchange, spans, response, reply);
   }
 
-  private startSpans(request: IncomingMessage, method: string, route: CompiledRoute, path: string, upstreamPath: string, requestId: string): ProxySpans {
+  private startSpans(request: IncomingMessage, inbound: InboundTrace, method: string, route: CompiledRoute, path: string, upstreamPath: string, requestId: string): ProxySpans {
     const upstreamHost = route.upstream.hostname.replace(/^\[|\]$/g, '');
-    return startProxySpans(this.tracer, extractInboundTrace(request.headers), {
+    return startProxySpans(this.tracer, inbound, {
       name: `${method} ${route.label}`,
       serverAttributes: {
         [TAG.httpMethod]: method,
@@ -158,4 +161,10 @@ function requestBody(request: IncomingMessage, limit: number): Readable | undefi
   });
   request.once('error', (error) => counter.destroy(error));
   return request.pipe(counter);
+}
+
+function countHeader(rawHeaders: readonly string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === name.length && rawHeaders[i].toLowerCase() === name) count += 1;
+  return count;
 }

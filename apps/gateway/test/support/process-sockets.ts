@@ -45,7 +45,7 @@ function socketInodes(pid: number): Set<string> {
 function tcpTable(pid: number): Map<string, HeldTcpSocket> {
   const byInode = new Map<string, HeldTcpSocket>();
   for (const file of ['tcp', 'tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(`/proc/${pid}/net/${file}`, 'utf8');
     } catch {

@@ -15,6 +15,8 @@ export interface TraceIds {
 export interface InboundTrace {
   readonly ids?: TraceIds;
   readonly sampling: SamplingState;
+  /** The caller's W3C tracestate: only when the context came from a valid traceparent (W3C §3.3). */
+  readonly tracestate?: string;
 }
 
 /** What we send upstream for our CLIENT span. */

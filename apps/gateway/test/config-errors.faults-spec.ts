@@ -1,0 +1,102 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENV_BINDINGS } from '../../../libs/config/src/env-overrides';
+import { runGatewayExpectingExit } from './support/gateway-process';
+import { writeYamlFile } from './support/routes-file';
+
+/** A valid base: every case below changes exactly one thing. */
+const BASE_ENV = { INGRESS_GATEWAY_URL: 'http://127.0.0.1:1' };
+
+/** One invalid value per environment variable of the contract (libs/config/src/env-overrides.ts). */
+const INVALID_VALUE: Readonly<Record<string, string>> = {
+  GATEWAY_PORT: '8080x',
+  GATEWAY_HOST: 'not a host',
+  ADMIN_PORT: '65536',
+  ADMIN_HOST: '256.0.0.1',
+  MAX_BODY_BYTES: '-1',
+  DRAIN_TIMEOUT_MS: 'soon',
+  INGRESS_GATEWAY_URL: 'istio-ingressgateway',
+  INGRESS_GATEWAY_SERVICE_NAME: '   ',
+  UPSTREAM_TIMEOUT_MS: '1.5',
+  INGRESS_GATEWAY_CA_FILE: '/nonexistent/ca.pem',
+  INGRESS_GATEWAY_CERT_FILE: '/nonexistent/tls.crt',
+  INGRESS_GATEWAY_KEY_FILE: '/nonexistent/tls.key',
+  OTEL_SERVICE_NAME: 's'.repeat(300),
+  OTEL_PROPAGATORS: 'b3multi,jaeger',
+  OTEL_TRACES_SAMPLER: 'jaeger_remote',
+  OTEL_TRACES_SAMPLER_ARG: '1.5',
+  TRACE_ID_BITS: '96',
+  OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'ftp://collector/adapt_SECRET_TOKEN_77/api/v2/spans',
+  ZIPKIN_API_VERSION: 'v3',
+  ZIPKIN_ENCODING: 'avro',
+  ZIPKIN_HEADERS: 'Authorization',
+  ZIPKIN_GZIP: 'yes',
+  OTEL_BSP_MAX_QUEUE_SIZE: '0',
+  ZIPKIN_QUEUED_MAX_BYTES: '-1',
+  ZIPKIN_MESSAGE_MAX_BYTES: '20000000',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '0',
+  OTEL_BSP_SCHEDULE_DELAY: 'never',
+  OTEL_BSP_EXPORT_TIMEOUT: '-5',
+  ZIPKIN_MAX_IN_FLIGHT: '0',
+  ZIPKIN_MAX_ATTEMPTS: '0',
+  ZIPKIN_CLOSE_TIMEOUT_MS: '-1',
+  LOG_LEVEL: 'trace',
+  ACCESS_LOG: 'sometimes',
+};
+
+/** The TLS pair rule needs both halves: the other half is a readable file, so the bad one is what is reported. */
+const READABLE_PEM = join(__dirname, 'fixtures', 'tls', 'server.pem');
+const COMPANION: Readonly<Record<string, Record<string, string>>> = {
+  INGRESS_GATEWAY_CERT_FILE: { INGRESS_GATEWAY_KEY_FILE: READABLE_PEM },
+  INGRESS_GATEWAY_KEY_FILE: { INGRESS_GATEWAY_CERT_FILE: READABLE_PEM },
+};
+
+/** Every case: its environment, and what the message must name. */
+function cases(dir: string): Array<{ readonly title: string; readonly env: Record<string, string>; readonly named: string }> {
+  const notYaml = join(dir, 'not-yaml.yaml');
+  writeFileSync(notYaml, 'server:\n  port: [8080\n');
+  return [
+    ...ENV_BINDINGS.map((binding) => ({
+      title: `an invalid ${binding.env}, naming ${binding.path.join('.')}`,
+      env: { ...COMPANION[binding.env], [binding.env]: INVALID_VALUE[binding.env] ?? '' },
+      named: binding.path.join('.'),
+    })),
+    { title: 'a missing ROUTES_FILE', env: { ROUTES_FILE: join(dir, 'missing.yaml') }, named: 'ROUTES_FILE' },
+    { title: 'a ROUTES_FILE that is a directory', env: { ROUTES_FILE: dir }, named: 'ROUTES_FILE' },
+    { title: 'a ROUTES_FILE with a bad route', env: { ROUTES_FILE: writeYamlFile({ routes: [{ path: 'relative' }] }) }, named: 'routes[0].path' },
+    { title: 'a missing CONFIG_FILE', env: { CONFIG_FILE: join(dir, 'missing.yaml') }, named: 'CONFIG_FILE' },
+    { title: 'a CONFIG_FILE that is not YAML', env: { CONFIG_FILE: notYaml }, named: 'CONFIG_FILE' },
+    { title: 'a CONFIG_FILE with an unknown key', env: { CONFIG_FILE: writeYamlFile({ server: { prot: 8080 } }, 'gateway.yaml') }, named: 'server.prot' },
+  ];
+}
+
+/** Processes started at once: each is short-lived (it exits at config load), and the machine has 2 cores. */
+const PARALLEL = 4;
+
+describe('invalid configuration (gateway process): exit non-zero before listening, naming the bad key', () => {
+  const all = cases(mkdtempSync(join(tmpdir(), 'external-proxy-config-')));
+  const outcomes = new Map<string, { code: number | null; output: string }>();
+
+  beforeAll(async () => {
+    const queue = [...all];
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) outcomes.set(next.title, await runGatewayExpectingExit({ ...BASE_ENV, ...next.env }));
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, worker));
+  }, 120_000);
+
+  it('should have an invalid value for every variable of the environment contract', () => {
+    expect(ENV_BINDINGS.map((binding) => binding.env).filter((env) => INVALID_VALUE[env] === undefined)).toEqual([]);
+  });
+
+  it.each(all.map((c) => [c.title, c] as const))('should refuse %s', (_title, { title, named }) => {
+    const { code, output } = outcomes.get(title) ?? { code: undefined, output: '' };
+    expect(code).toBe(1);
+    expect(output).toContain(named);
+    // Config problems are reported by the validator's one message, before anything listens.
+    expect(output).toMatch(/Invalid configuration|cannot be read|ROUTES_FILE|CONFIG_FILE/);
+    expect(output).not.toContain('"listening"');
+    expect(output).not.toContain('SECRET_TOKEN');
+  });
+});

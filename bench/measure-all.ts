@@ -1,0 +1,99 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { processMemory } from './bench-procfs';
+import type { Peers } from './bench-peers';
+import { runLoad } from './load-generator';
+import { deadRow, measureRow, type BenchSettings, type Row } from './measure-row';
+import type { RunningSystem, SystemUnderTest } from './systems-under-test';
+
+export interface RunPlan {
+  readonly settings: BenchSettings;
+  readonly processWarmupSeconds: number;
+  readonly connectionCounts: readonly number[];
+  readonly systems: readonly SystemUnderTest[];
+}
+
+/** Rows measured again when other processes took this much of the SUT CPU (it is shared with other work). */
+const DISTURBED_PERCENT = 10;
+/** At most this many re-measurements per run, so a busy machine cannot stretch the run without bound. */
+const MAX_DISTURBED_RETRIES = 3;
+/** A system that exits is started afresh at most this often (on this shared machine others stop gateways). */
+const MAX_RESTARTS = 2;
+
+/** A started system; `running` is replaced by a fresh process when the old one exits. */
+interface StartedSystem {
+  readonly system: SystemUnderTest;
+  running: RunningSystem;
+  idleRssMiB: number;
+  restarts: number;
+}
+
+/** Starts one system, reads its idle RSS, and warms the process up (the JIT needs seconds of load). */
+async function startSystem(system: SystemUnderTest, peers: Peers, plan: RunPlan): Promise<StartedSystem> {
+  const running = await system.start(peers);
+  await sleep(1000);
+  const idleRssMiB = processMemory(running.pid).rssKiB / 1024;
+  await runLoad({ url: running.url, connections: Math.max(...plan.connectionCounts), seconds: plan.processWarmupSeconds });
+  running.forgetOutput();
+  return { system, running, idleRssMiB, restarts: 0 };
+}
+
+/** Undefined when the system runs; a note when it had to be started afresh; throws when out of restarts. */
+async function ensureRunning(entry: StartedSystem, peers: Peers, plan: RunPlan): Promise<string | undefined> {
+  const gone = entry.running.exitReason();
+  if (gone === undefined) return undefined;
+  if (entry.restarts >= MAX_RESTARTS) throw new Error(gone);
+  process.stdout.write(`${entry.system.label}: the process exited (${gone}); starting a fresh one\n`);
+  // Counted before starting, so a system that cannot start again is not retried forever.
+  entry.restarts += 1;
+  const fresh = await startSystem(entry.system, peers, plan);
+  entry.running = fresh.running;
+  entry.idleRssMiB = fresh.idleRssMiB;
+  return `fresh process: the previous one exited (${gone.split(';')[0] ?? gone})`;
+}
+
+/** One row; a system that exits before or during it is started afresh and measured again, within MAX_RESTARTS. */
+async function measureSurviving(entry: StartedSystem, peers: Peers, plan: RunPlan, connections: number): Promise<Row> {
+  for (;;) {
+    let note: string | undefined;
+    try {
+      note = await ensureRunning(entry, peers, plan);
+      const row = await measureRow(entry.system, entry.running, peers, connections, entry.idleRssMiB, plan.settings);
+      return note === undefined ? row : { ...row, notes: [...row.notes, note] };
+    } catch (error) {
+      const gone = entry.running.exitReason();
+      const reason = gone ?? (error instanceof Error ? error.message : String(error));
+      if (gone === undefined || entry.restarts >= MAX_RESTARTS) return deadRow(entry.system, connections, entry.idleRssMiB, reason);
+    }
+  }
+}
+
+/**
+ * Every system is started (and idles on CPU 0 when not under load); then for each connection count every
+ * system is measured in turn, so the rows a ratio pairs are taken within a minute of each other.
+ */
+export async function measureAll(peers: Peers, plan: RunPlan): Promise<Row[]> {
+  const started: StartedSystem[] = [];
+  const rows: Row[] = [];
+  let retries = MAX_DISTURBED_RETRIES;
+  try {
+    for (const system of plan.systems) started.push(await startSystem(system, peers, plan));
+    for (const connections of plan.connectionCounts) {
+      for (const entry of started) {
+        let row = await measureSurviving(entry, peers, plan, connections);
+        if ((row.sutCpuOtherPercent ?? 0) > DISTURBED_PERCENT && retries > 0) {
+          retries -= 1;
+          process.stdout.write(`${entry.system.label} c=${connections}: CPU 0 was ${row.sutCpuOtherPercent?.toFixed(0)}% busy with other processes, measuring again\n`);
+          const again = { ...(await measureSurviving(entry, peers, plan, connections)), attempt: 2 };
+          if ((again.sutCpuOtherPercent ?? 0) < (row.sutCpuOtherPercent ?? 0)) row = again;
+        }
+        rows.push(row);
+        const status = row.invalid.length === 0 ? 'ok' : `INVALID: ${row.invalid.join('; ')}`;
+        process.stdout.write(`${entry.system.label} c=${connections}: ${Math.round(row.load.requestsPerSecond)} req/s, p99 ${row.load.p99Ms.toFixed(3)} ms, ${row.cpuMicrosPerRequest.toFixed(1)} µs/req, ref ${row.refLoopMs.toFixed(2)} ms, load ${row.loadAverage}, ${status}\n`);
+      }
+    }
+  } finally {
+    for (const { running } of started) await running.stop();
+  }
+  const order = (row: Row): number => plan.systems.indexOf(row.system) * 1000 + row.connections;
+  return rows.sort((a, b) => order(a) - order(b));
+}
