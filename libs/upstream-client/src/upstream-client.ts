@@ -64,7 +64,7 @@ export class UpstreamClient implements OnModuleDestroy {
     const response = await this.agent.request({
       origin: request.url.origin,
       path: `${request.url.pathname}${request.url.search}`,
-      method: request.method as Dispatcher.HttpMethod,
+      method: request.method,
       headers: request.headers as Record<string, string | string[]>,
       body: request.body,
       signal: request.signal,
