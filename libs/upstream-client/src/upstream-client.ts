@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Agent, Dispatcher } from 'undici';
+import type { Agent } from 'undici';
 import { classifyUpstreamFailure } from './classify-upstream-failure';
 import { UPSTREAM_AGENT } from './upstream-client.tokens';
 import { UPSTREAM_CLIENT_OPTIONS, type UpstreamClientOptions } from './upstream-client.options';
