@@ -2,16 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, parse, parseDocument, type Node, type YAMLMap } from 'yaml';
-import {
-  ENV_BINDINGS,
-  HTTP_METHODS,
-  LOG_LEVELS,
-  PROPAGATORS,
-  SAMPLERS,
-  TRACE_ID_BITS,
-  ZIPKIN_API_VERSIONS,
-  ZIPKIN_ENCODINGS,
-} from '@app/config';
+import { ENV_BINDINGS, HTTP_METHODS, LOG_LEVELS, PROPAGATORS, SAMPLERS, TRACE_ID_BITS, ZIPKIN_API_VERSIONS, ZIPKIN_ENCODINGS } from '@app/config';
 import {
   CHART_DIR,
   REPO_ROOT,

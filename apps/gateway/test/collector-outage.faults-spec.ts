@@ -1,11 +1,11 @@
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
-import { COLLECTOR_BEHAVIOURS, StandInCollector, type CollectorBehaviour } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
+import { COLLECTOR_BEHAVIOURS, type CollectorBehaviour, type StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { eventually, isSettled, metricSum, reporterLedger } from './support/eventually';
+import { closeStandIns, gatewayEnv, startStandIns } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send } from './support/http-client';
-import { writeYamlFile } from './support/routes-file';
-import { StandInUpstream } from './support/stand-in-upstream';
+import type { StandInUpstream } from './support/stand-in-upstream';
 
 /** One load phase: CONNECTIONS keep-alive clients, REQUESTS_PER_PHASE requests in all, back to back. */
 const CONNECTIONS = 8;
@@ -73,21 +73,17 @@ describe('collector outages under load (gateway process)', () => {
   let collector: StandInCollector;
 
   beforeAll(async () => {
-    upstream = await new StandInUpstream().start();
-    collector = await StandInCollector.start();
+    ({ upstream, collector } = await startStandIns());
   });
 
-  afterAll(async () => {
-    await upstream.close();
-    await collector.close();
-  });
+  afterAll(() => closeStandIns({ upstream, collector }));
 
   describe('request latency with the default reporter settings', () => {
     let gateway: GatewayProcess;
     const results = new Map<string, Record<string, number>>();
 
     beforeAll(async () => {
-      gateway = await startGateway({ INGRESS_GATEWAY_URL: upstream.url, OTEL_EXPORTER_ZIPKIN_ENDPOINT: collector.baseUrl, ACCESS_LOG: 'false' });
+      gateway = await startGateway(gatewayEnv({ upstream, collector }, { ACCESS_LOG: 'false' }));
       await loadPhase(`${gateway.url}/`); // warm-up: JIT, pools
     }, 60_000);
 
@@ -139,16 +135,17 @@ describe('collector outages under load (gateway process)', () => {
     beforeAll(async () => {
       collector.setMode(COLLECTOR_BEHAVIOURS.accept);
       collector.clearRequests();
-      gateway = await startGateway({
-        INGRESS_GATEWAY_URL: upstream.url,
-        OTEL_EXPORTER_ZIPKIN_ENDPOINT: collector.baseUrl,
-        ACCESS_LOG: 'false',
-        CONFIG_FILE: writeYamlFile(
-          // Each attempt hangs for 2 s and maxInFlight is 2: spans arrive far faster than messages end.
-          { zipkin: { queuedMaxSpans: QUEUED_MAX_SPANS, queuedMaxBytes: QUEUED_MAX_BYTES, messageMaxBytes: 64 * 1024, flushIntervalMs: 100, requestTimeoutMs: 2000, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
-          'gateway.yaml',
+      gateway = await startGateway(
+        gatewayEnv(
+          {
+            upstream,
+            collector,
+            // Each attempt hangs for 2 s and maxInFlight is 2: spans arrive far faster than messages end.
+            config: { zipkin: { queuedMaxSpans: QUEUED_MAX_SPANS, queuedMaxBytes: QUEUED_MAX_BYTES, messageMaxBytes: 64 * 1024, flushIntervalMs: 100, requestTimeoutMs: 2000, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
+          },
+          { ACCESS_LOG: 'false' },
         ),
-      });
+      );
     });
 
     afterAll(async () => {

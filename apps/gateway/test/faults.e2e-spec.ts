@@ -5,11 +5,12 @@ import type { ZipkinSpan } from '../../../libs/tracing/src/zipkin/zipkin-span';
 import { waitForTrace } from './support/collected-spans';
 import { eventually, isSettled, reporterLedger, type ReporterLedger } from './support/eventually';
 import { exchange, type ExchangeOutcome } from './support/exchange-outcome';
+import { gatewayEnv } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send } from './support/http-client';
+import { closedPort, listenOnLoopback, openConnections } from './support/loopback-server';
 import { ObservingUpstream } from './support/observing-upstream';
 import { connectedTo, describeCensus, socketCensus } from './support/process-sockets';
-import { writeYamlFile } from './support/routes-file';
 import { StandInUpstream } from './support/stand-in-upstream';
 
 /** Upstream limits of this suite: faults must end within these, not the 15 s / 60 s defaults. */
@@ -29,28 +30,13 @@ function tracedHeaders(traceId: string, requestId: string): Record<string, strin
   return { 'x-b3-traceid': traceId, 'x-b3-spanid': CALLER_SPAN, 'x-b3-sampled': '1', 'x-request-id': requestId };
 }
 
-async function listenOnLoopback(server: NetServer | HttpServer): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  const port = await listenOnLoopback(server);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** Counts its open connections; what it answers is up to `onData`. */
 function countingNetServer(onData: (socket: Socket) => void): { server: NetServer; open: () => number } {
-  const sockets = new Set<Socket>();
   const server = createNetServer((socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
     socket.once('data', () => onData(socket));
     socket.on('error', () => undefined);
   });
+  const sockets = openConnections(server);
   return { server, open: () => sockets.size };
 }
 
@@ -107,25 +93,20 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
       request.once('end', () => response.writeHead(200).end('fresh\n'));
     });
     const idleCloserPort = await listenOnLoopback(idleCloser);
-    gateway = await startGateway({
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: collector.baseUrl,
-      CONFIG_FILE: writeYamlFile(
-        {
-          ingressGateway: { url: upstream.url, idleTimeoutMs: IDLE_TIMEOUT_MS },
-          // Collector failures settle in about a second: 3 tries, 300 ms each, short backoff.
-          zipkin: { flushIntervalMs: 100, requestTimeoutMs: 300, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
-          routes: [
-            { name: 'api', path: '/api/', prefix: true, upstreamPath: '/', timeoutMs: ROUTE_TIMEOUT_MS },
-            { name: 'observed', path: '/observed/', prefix: true, upstreamPath: '/', upstream: observing.url, timeoutMs: 2000 },
-            { name: 'dead', path: '/dead', upstream: `http://127.0.0.1:${await closedPort()}` },
-            { name: 'garbage', path: '/garbage', upstream: `http://127.0.0.1:${garbagePort}` },
-            { name: 'stale', path: '/stale/', prefix: true, upstreamPath: '/', upstream: `http://127.0.0.1:${stalePort}` },
-            { name: 'idle-closer', path: '/idle-closer', upstream: `http://127.0.0.1:${idleCloserPort}` },
-          ],
-        },
-        'gateway.yaml',
-      ),
-    });
+    const config = {
+      ingressGateway: { url: upstream.url, idleTimeoutMs: IDLE_TIMEOUT_MS },
+      // Collector failures settle in about a second: 3 tries, 300 ms each, short backoff.
+      zipkin: { flushIntervalMs: 100, requestTimeoutMs: 300, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
+      routes: [
+        { name: 'api', path: '/api/', prefix: true, upstreamPath: '/', timeoutMs: ROUTE_TIMEOUT_MS },
+        { name: 'observed', path: '/observed/', prefix: true, upstreamPath: '/', upstream: observing.url, timeoutMs: 2000 },
+        { name: 'dead', path: '/dead', upstream: `http://127.0.0.1:${await closedPort()}` },
+        { name: 'garbage', path: '/garbage', upstream: `http://127.0.0.1:${garbagePort}` },
+        { name: 'stale', path: '/stale/', prefix: true, upstreamPath: '/', upstream: `http://127.0.0.1:${stalePort}` },
+        { name: 'idle-closer', path: '/idle-closer', upstream: `http://127.0.0.1:${idleCloserPort}` },
+      ],
+    };
+    gateway = await startGateway(gatewayEnv({ collector, config }));
   });
 
   afterAll(async () => {

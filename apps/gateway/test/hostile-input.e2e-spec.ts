@@ -1,12 +1,13 @@
-import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { COLLECTOR_BEHAVIOURS, StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { eventually } from './support/eventually';
 import { exchange, type ExchangeOutcome } from './support/exchange-outcome';
+import { gatewayEnv } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send, sendRaw, statusOf } from './support/http-client';
+import { closedPort } from './support/loopback-server';
 import { ObservingUpstream } from './support/observing-upstream';
-import { writeYamlFile } from './support/routes-file';
 import { StandInUpstream } from './support/stand-in-upstream';
 import { hostileTraceHeaders, traceHeaderViolations } from './support/trace-header-fuzz';
 
@@ -35,14 +36,6 @@ const CLIENT_SECRET_HEADERS = {
   'proxy-authorization': `Basic ${SECRETS.clientProxyAuthorization}`,
 };
 const RAW_SECRET_LINES = Object.entries(CLIENT_SECRET_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Writes `head` at once, then `rest` one piece every `everyMs`, until the gateway closes the connection. */
 function trickle(port: number, head: string, rest: readonly string[], everyMs: number, deadlineMs: number): Promise<{ answer: string; elapsedMs: number; piecesSent: number }> {
@@ -99,30 +92,26 @@ describe('hostile input (gateway process)', () => {
     const collectorUrl = new URL(collector.url(`/adapt_${SECRETS.collectorPathToken}/api/v2/spans?token=${SECRETS.collectorQueryToken}`));
     collectorUrl.username = 'reporter';
     collectorUrl.password = SECRETS.collectorUserinfo;
-    gateway = await startGateway({
-      MAX_BODY_BYTES: String(MAX_BODY_BYTES),
-      LOG_LEVEL: 'debug',
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: collectorUrl.href,
-      ZIPKIN_HEADERS: `authorization=Bearer ${SECRETS.collectorHeader}`,
-      OTEL_BSP_SCHEDULE_DELAY: '50',
-      CONFIG_FILE: writeYamlFile(
-        {
-          server: { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
-          ingressGateway: { url: upstream.url },
-          tracing: { propagators: ['b3multi', 'b3', 'tracecontext'] },
-          routes: [
-            { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' },
-            { name: 'observed', path: '/obs/', prefix: true, upstreamPath: '/', upstream: observing.url },
-            { name: 'svc', path: '/svc/', prefix: true, upstreamPath: '/internal/svc/', upstream: contained.url },
-            { name: 'slow', path: '/slow/', prefix: true, upstreamPath: '/', timeoutMs: 300 },
-            { name: 'dead', path: '/dead', upstream: `http://127.0.0.1:${await closedPort()}` },
-            // Everything else, read-only: a target that names another host must still land here.
-            { name: 'catch-all', path: '/', prefix: true, upstreamPath: '/', methods: ['GET'] },
-          ],
-        },
-        'gateway.yaml',
+    const config = {
+      server: { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+      ingressGateway: { url: upstream.url },
+      tracing: { propagators: ['b3multi', 'b3', 'tracecontext'] },
+      routes: [
+        { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' },
+        { name: 'observed', path: '/obs/', prefix: true, upstreamPath: '/', upstream: observing.url },
+        { name: 'svc', path: '/svc/', prefix: true, upstreamPath: '/internal/svc/', upstream: contained.url },
+        { name: 'slow', path: '/slow/', prefix: true, upstreamPath: '/', timeoutMs: 300 },
+        { name: 'dead', path: '/dead', upstream: `http://127.0.0.1:${await closedPort()}` },
+        // Everything else, read-only: a target that names another host must still land here.
+        { name: 'catch-all', path: '/', prefix: true, upstreamPath: '/', methods: ['GET'] },
+      ],
+    };
+    gateway = await startGateway(
+      gatewayEnv(
+        { collector: collectorUrl.href, config },
+        { MAX_BODY_BYTES: String(MAX_BODY_BYTES), LOG_LEVEL: 'debug', ZIPKIN_HEADERS: `authorization=Bearer ${SECRETS.collectorHeader}`, OTEL_BSP_SCHEDULE_DELAY: '50' },
       ),
-    });
+    );
     gatewayPort = Number(new URL(gateway.url).port);
   });
 

@@ -1,9 +1,10 @@
-import { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
+import type { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { waitForTrace } from './support/collected-spans';
+import { closeStandIns, gatewayEnv, startStandIns } from './support/gateway-env';
 import { runGatewayExpectingExit, startGateway, type GatewayProcess } from './support/gateway-process';
 import { send } from './support/http-client';
 import { writeYamlFile } from './support/routes-file';
-import { StandInUpstream } from './support/stand-in-upstream';
+import type { StandInUpstream } from './support/stand-in-upstream';
 
 const SECRET_ENDPOINT_PATH = '/adapt_SECRET_TOKEN_123/api/v2/spans';
 
@@ -12,30 +13,27 @@ describe('operations (gateway process)', () => {
   let collector: StandInCollector;
 
   beforeAll(async () => {
-    upstream = await new StandInUpstream().start();
-    collector = await StandInCollector.start();
+    ({ upstream, collector } = await startStandIns());
   });
 
-  afterAll(async () => {
-    await upstream.close();
-    await collector.close();
-  });
+  afterAll(() => closeStandIns({ upstream, collector }));
 
-  function gatewayEnv(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      INGRESS_GATEWAY_URL: upstream.url,
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${collector.baseUrl}${SECRET_ENDPOINT_PATH}`,
-      OTEL_BSP_SCHEDULE_DELAY: '20',
-      ROUTES_FILE: writeYamlFile({ routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage' }, { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' }] }),
-      ...extra,
-    };
+  function opsEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return gatewayEnv(
+      {
+        upstream,
+        collector: collector.url(SECRET_ENDPOINT_PATH),
+        routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage' }, { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' }],
+      },
+      { OTEL_BSP_SCHEDULE_DELAY: '20', ...extra },
+    );
   }
 
   describe('health and metrics', () => {
     let gateway: GatewayProcess;
 
     beforeAll(async () => {
-      gateway = await startGateway(gatewayEnv());
+      gateway = await startGateway(opsEnv());
     });
 
     afterAll(async () => {
@@ -93,7 +91,7 @@ describe('operations (gateway process)', () => {
 
   describe('SIGTERM', () => {
     it('should go unready, finish the in-flight request, flush its spans, and exit 0', async () => {
-      const gateway = await startGateway(gatewayEnv({ DRAIN_TIMEOUT_MS: '5000' }));
+      const gateway = await startGateway(opsEnv({ DRAIN_TIMEOUT_MS: '5000' }));
       const before = upstream.requests.length;
       const inFlight = send(`${gateway.url}/api/slow/600`);
       await upstream.waitForRequests(before + 1);

@@ -1,21 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { gatewayEnv } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send, sendRaw, statusOf } from './support/http-client';
-import { writeYamlFile } from './support/routes-file';
+import { closedPort, listenOnLoopback } from './support/loopback-server';
 import { StandInUpstream } from './support/stand-in-upstream';
-
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A memory figure of a process from /proc (VmHWM = peak so far, VmRSS = now), in MiB. */
 function memoryMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number {
@@ -50,22 +41,16 @@ describe('proxy behaviour (gateway process, stand-in upstream)', () => {
     tlsUpstream = createHttpsServer({ cert: readFileSync(join(TLS_DIR, 'server.pem')), key: readFileSync(join(TLS_DIR, 'server.key')) }, (request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tls: true, url: request.url, traceId: request.headers['x-b3-traceid'] }));
     });
-    await new Promise<void>((resolve) => tlsUpstream.listen(0, '127.0.0.1', resolve));
-    const tlsPort = (tlsUpstream.address() as AddressInfo).port;
-    gateway = await startGateway({
-      INGRESS_GATEWAY_URL: upstream.url,
-      INGRESS_GATEWAY_CA_FILE: join(TLS_DIR, 'ca.pem'),
-      ROUTES_FILE: writeYamlFile({
-        routes: [
-          { name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] },
-          { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' },
-          { name: 'reviews', path: '/reviews', prefix: true, upstreamPath: '/v1/reviews', methods: ['GET', 'POST'], host: 'bookinfo.example.com' },
-          { name: 'short-timeout', path: '/quick/', prefix: true, upstreamPath: '/', timeoutMs: 300 },
-          { name: 'dead', path: '/dead', upstream: `http://127.0.0.1:${await closedPort()}` },
-          { name: 'secure', path: '/secure/', prefix: true, upstreamPath: '/', upstream: `https://localhost:${tlsPort}` },
-        ],
-      }),
-    });
+    const tlsPort = await listenOnLoopback(tlsUpstream);
+    const routes = [
+      { name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] },
+      { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' },
+      { name: 'reviews', path: '/reviews', prefix: true, upstreamPath: '/v1/reviews', methods: ['GET', 'POST'], host: 'bookinfo.example.com' },
+      { name: 'short-timeout', path: '/quick/', prefix: true, upstreamPath: '/', timeoutMs: 300 },
+      { name: 'dead', path: '/dead', upstream: `http://127.0.0.1:${await closedPort()}` },
+      { name: 'secure', path: '/secure/', prefix: true, upstreamPath: '/', upstream: `https://localhost:${tlsPort}` },
+    ];
+    gateway = await startGateway(gatewayEnv({ upstream, routes }, { INGRESS_GATEWAY_CA_FILE: join(TLS_DIR, 'ca.pem') }));
   });
 
   afterAll(async () => {

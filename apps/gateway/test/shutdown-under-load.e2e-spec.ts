@@ -1,9 +1,9 @@
 import { Agent, request } from 'node:http';
-import { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
+import type { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { v2SpansOf } from './support/collected-spans';
+import { closeStandIns, gatewayEnv, startStandIns } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
-import { writeYamlFile } from './support/routes-file';
-import { StandInUpstream } from './support/stand-in-upstream';
+import type { StandInUpstream } from './support/stand-in-upstream';
 
 const CLIENTS = 16;
 const DRAIN_TIMEOUT_MS = 5000;
@@ -63,17 +63,13 @@ describe('SIGTERM under load (gateway process, 16 keep-alive clients)', () => {
 
   /** One run for every assertion below: start, load, SIGTERM mid-load, wait for the clients and the exit. */
   beforeAll(async () => {
-    upstream = await new StandInUpstream().start();
-    collector = await StandInCollector.start();
-    gateway = await startGateway({
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: collector.baseUrl,
-      DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS),
-      ZIPKIN_CLOSE_TIMEOUT_MS: String(CLOSE_TIMEOUT_MS),
-      OTEL_BSP_SCHEDULE_DELAY: '100',
-      ACCESS_LOG: 'false',
-      ROUTES_FILE: writeYamlFile({ routes: [{ name: 'api', path: '/api/', prefix: true, upstreamPath: '/' }] }),
-      INGRESS_GATEWAY_URL: upstream.url,
-    });
+    ({ upstream, collector } = await startStandIns());
+    gateway = await startGateway(
+      gatewayEnv(
+        { upstream, collector, routes: [{ name: 'api', path: '/api/', prefix: true, upstreamPath: '/' }] },
+        { DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS), ZIPKIN_CLOSE_TIMEOUT_MS: String(CLOSE_TIMEOUT_MS), OTEL_BSP_SCHEDULE_DELAY: '100', ACCESS_LOG: 'false' },
+      ),
+    );
     const sigterm: { at?: number } = {};
     const afterSigterm = (): boolean => sigterm.at !== undefined;
     const deadline = Date.now() + LOOP_DEADLINE_MS;
@@ -102,8 +98,7 @@ describe('SIGTERM under load (gateway process, 16 keep-alive clients)', () => {
 
   afterAll(async () => {
     await gateway.stop('SIGKILL');
-    await upstream.close();
-    await collector.close();
+    await closeStandIns({ upstream, collector });
   });
 
   it('should answer every request it read with a 2xx (no 5xx while draining)', () => {

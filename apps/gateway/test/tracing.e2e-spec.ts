@@ -1,10 +1,10 @@
-import { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
+import type { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { validateV2Spans } from '../../../libs/tracing/src/zipkin/encoders/testing/zipkin-schemas';
 import { waitForTrace, v2SpansOf } from './support/collected-spans';
+import { closeStandIns, gatewayEnv, startStandIns } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send } from './support/http-client';
-import { writeYamlFile } from './support/routes-file';
-import { StandInUpstream } from './support/stand-in-upstream';
+import type { StandInUpstream } from './support/stand-in-upstream';
 
 const CALLER_TRACE_128 = '463ac35c9f6413ad48485a3953bb6124';
 const CALLER_SPAN = 'a2fb4a1d1a96d312';
@@ -23,20 +23,18 @@ describe('tracing (gateway process, stand-in upstream and collector)', () => {
   let gateway: GatewayProcess;
 
   beforeAll(async () => {
-    upstream = await new StandInUpstream().start();
-    collector = await StandInCollector.start();
-    gateway = await startGateway({
-      INGRESS_GATEWAY_URL: upstream.url,
-      OTEL_EXPORTER_ZIPKIN_ENDPOINT: collector.baseUrl,
-      OTEL_BSP_SCHEDULE_DELAY: '20',
-      ROUTES_FILE: writeYamlFile({ routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] }, { name: 'api', path: '/api', prefix: true, upstreamPath: '/' }] }),
-    });
+    ({ upstream, collector } = await startStandIns());
+    gateway = await startGateway(
+      gatewayEnv(
+        { upstream, collector, routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] }, { name: 'api', path: '/api', prefix: true, upstreamPath: '/' }] },
+        { OTEL_BSP_SCHEDULE_DELAY: '20' },
+      ),
+    );
   });
 
   afterAll(async () => {
     await gateway.stop();
-    await upstream.close();
-    await collector.close();
+    await closeStandIns({ upstream, collector });
   });
 
   /** Sends one request and returns what the upstream received for it. */
@@ -56,14 +54,11 @@ describe('tracing (gateway process, stand-in upstream and collector)', () => {
       const [server, client] = await waitForTrace(collector, traceId);
       expect(upstreamHeaders).toMatchObject({ 'x-b3-spanid': client.id, 'x-b3-parentspanid': server.id, 'x-b3-sampled': '1' });
       expect(upstreamHeaders['x-b3-flags']).toBeUndefined();
+      const bothSpans = { traceId, name: 'get productpage', timestamp: expect.any(Number) as number, duration: expect.any(Number) as number, localEndpoint: { serviceName: 'external-proxy' } };
       expect(server).toEqual({
-        traceId,
+        ...bothSpans,
         id: server.id,
-        name: 'get productpage',
         kind: 'SERVER',
-        timestamp: expect.any(Number) as number,
-        duration: expect.any(Number) as number,
-        localEndpoint: { serviceName: 'external-proxy' },
         remoteEndpoint: { ipv4: '127.0.0.1', port: expect.any(Number) as number },
         tags: {
           'http.method': 'GET',
@@ -74,14 +69,10 @@ describe('tracing (gateway process, stand-in upstream and collector)', () => {
         },
       });
       expect(client).toEqual({
-        traceId,
+        ...bothSpans,
         id: client.id,
         parentId: server.id,
-        name: 'get productpage',
         kind: 'CLIENT',
-        timestamp: expect.any(Number) as number,
-        duration: expect.any(Number) as number,
-        localEndpoint: { serviceName: 'external-proxy' },
         remoteEndpoint: { serviceName: 'istio-ingressgateway', ipv4: '127.0.0.1', port: upstream.port },
         tags: { 'http.method': 'GET', 'http.path': '/productpage', 'http.route': '/', 'http.status_code': '200' },
       });

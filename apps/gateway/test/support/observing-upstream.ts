@@ -1,5 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackHttpServer } from './loopback-server';
 
 /** What became of one request at the upstream: did its body arrive whole, did our answer go out whole. */
 export interface ObservedExchange {
@@ -24,49 +24,21 @@ const DRIP_EVERY_MS = 50;
  *   /cut-mid-body     200 with Content-Length 1000, 100 bytes, then the connection is destroyed
  *   anything else     200 {"url"}
  */
-export class ObservingUpstream {
+export class ObservingUpstream extends LoopbackHttpServer {
   readonly exchanges: ObservedExchange[] = [];
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
-
-  constructor() {
-    this.server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => this.handle(request, response));
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  get openSockets(): number {
-    return this.sockets.size;
-  }
 
   /** The exchange carrying this x-request-id, once it arrived. */
   byRequestId(requestId: string): ObservedExchange | undefined {
     return this.exchanges.find((exchange) => exchange.headers['x-request-id'] === requestId);
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.timers.forEach((timer) => clearInterval(timer));
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await super.close();
   }
 
-  private handle(request: IncomingMessage, response: ServerResponse): void {
+  protected override handle(request: IncomingMessage, response: ServerResponse): void {
     const exchange: ObservedExchange = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, bodyBytes: 0, request: 'receiving', response: 'pending' };
     this.exchanges.push(exchange);
     request.on('data', (chunk: Buffer) => (exchange.bodyBytes += chunk.length));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackHttpServer } from './loopback-server';
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -22,37 +22,9 @@ export const KIB_BODY = Buffer.from(`{"data":"${'x'.repeat(1012)}"}\n`);
  *   /slow/<ms>         answers after ms            /kib              answers the 1 KiB body
  *   anything else      answers 200 {"method","url"}
  */
-export class StandInUpstream {
+export class StandInUpstream extends LoopbackHttpServer {
   readonly requests: ReceivedRequest[] = [];
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
   private waiters: { count: number; resolve: () => void }[] = [];
-
-  constructor() {
-    this.server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => this.handle(request, response));
-    this.server.on('connection', (socket: Socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return this;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  /** Open connections from the gateway's pool. */
-  get openSockets(): number {
-    return this.sockets.size;
-  }
 
   waitForRequests(count: number, timeoutMs = 5000): Promise<void> {
     if (this.requests.length >= count) return Promise.resolve();
@@ -62,12 +34,7 @@ export class StandInUpstream {
     });
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private handle(request: IncomingMessage, response: ServerResponse): void {
+  protected override handle(request: IncomingMessage, response: ServerResponse): void {
     const hash = createHash('sha256');
     let bodyBytes = 0;
     request.on('data', (chunk: Buffer) => {

@@ -1,14 +1,6 @@
 import type { ZipkinReporterOptions } from './reporter-options';
 import { makeSpan, spansIn } from './testing/json-v2-test-encoder';
-import {
-  accountedSpans,
-  reporterCounters,
-  SECRET_TOKEN,
-  startReporterFixture,
-  stopReporterFixture,
-  testReporterOptions,
-  type ReporterFixture,
-} from './testing/reporter-fixture';
+import { accountedSpans, createTestReporter, reporterCounters, SECRET_TOKEN, startReporterFixture, stopReporterFixture, type ReporterFixture } from './testing/reporter-fixture';
 import { COLLECTOR_BEHAVIOURS, type CollectorBehaviour } from './testing/stand-in-collector';
 import { ZipkinReporter } from './zipkin-reporter';
 
@@ -18,8 +10,7 @@ const redactedCollector = (fixture: ReporterFixture): string => `${fixture.colle
 describe(ZipkinReporter.name, () => {
   let fixture: ReporterFixture;
   let sut: ZipkinReporter;
-  const create = (overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter =>
-    new ZipkinReporter(testReporterOptions(fixture, overrides));
+  const create = (overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter => createTestReporter(fixture, overrides);
   const reportTwoSpansAndFlush = async (): Promise<void> => {
     sut.report(makeSpan(1));
     sut.report(makeSpan(2));
@@ -31,10 +22,8 @@ describe(ZipkinReporter.name, () => {
   });
 
   afterEach(async () => {
-    await sut.close();
-    const counters = await reporterCounters(fixture.probe);
+    const counters = await stopReporterFixture(fixture, sut);
     expect(accountedSpans(counters)).toBe(counters.spans);
-    await stopReporterFixture(fixture);
   });
 
   describe('flush', () => {

@@ -3,16 +3,7 @@ import type { SpanBytesEncoder } from '../span-bytes-encoder';
 import { REPORTER_METRIC_NAMES as METRICS } from './reporter-metrics';
 import type { ZipkinReporterOptions } from './reporter-options';
 import { jsonV2TestEncoder, makeSpan, spansIn } from './testing/json-v2-test-encoder';
-import {
-  accountedSpans,
-  reporterCounters,
-  SECRET_TOKEN,
-  startReporterFixture,
-  stopReporterFixture,
-  testReporterOptions,
-  WAIT_MS,
-  type ReporterFixture,
-} from './testing/reporter-fixture';
+import { accountedSpans, createTestReporter, reporterCounters, SECRET_TOKEN, startReporterFixture, stopReporterFixture, WAIT_MS, type ReporterFixture } from './testing/reporter-fixture';
 import { COLLECTOR_BEHAVIOURS } from './testing/stand-in-collector';
 import { ZipkinReporter } from './zipkin-reporter';
 
@@ -22,8 +13,7 @@ const SPAN_BYTES = jsonV2TestEncoder.encodeSpan(makeSpan(1)).length;
 describe(ZipkinReporter.name, () => {
   let fixture: ReporterFixture;
   let sut: ZipkinReporter;
-  const create = (overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter =>
-    new ZipkinReporter(testReporterOptions(fixture, overrides));
+  const create = (overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter => createTestReporter(fixture, overrides);
   const reportSpans = (count: number): void => {
     for (let n = 1; n <= count; n += 1) sut.report(makeSpan(n));
   };
@@ -33,11 +23,9 @@ describe(ZipkinReporter.name, () => {
   });
 
   afterEach(async () => {
-    await sut.close();
-    const counters = await reporterCounters(fixture.probe);
+    const counters = await stopReporterFixture(fixture, sut);
     expect(accountedSpans(counters)).toBe(counters.spans);
     expect(fixture.logger.lines.filter((line) => line.includes(SECRET_TOKEN))).toEqual([]);
-    await stopReporterFixture(fixture);
   });
 
   describe('report', () => {

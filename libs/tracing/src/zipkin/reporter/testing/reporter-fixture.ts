@@ -1,5 +1,6 @@
 import type { ZipkinReporterOptions } from '../reporter-options';
 import { REPORTER_METRIC_NAMES } from '../reporter-metrics';
+import { ZipkinReporter } from '../zipkin-reporter';
 import { CapturingLogger } from './capturing-logger';
 import { jsonV2TestEncoder } from './json-v2-test-encoder';
 import { MetricProbe } from './metric-probe';
@@ -21,9 +22,13 @@ export async function startReporterFixture(): Promise<ReporterFixture> {
   return { collector: await StandInCollector.start(), probe: new MetricProbe(), logger: new CapturingLogger() };
 }
 
-export async function stopReporterFixture(fixture: ReporterFixture): Promise<void> {
+/** Closes the reporter, then the fixture; resolves with the final counters, for the check every test ends with. */
+export async function stopReporterFixture(fixture: ReporterFixture, reporter: ZipkinReporter): Promise<ReporterCounters> {
+  await reporter.close();
+  const counters = await reporterCounters(fixture.probe);
   await fixture.collector.close();
   await fixture.probe.shutdown();
+  return counters;
 }
 
 /**
@@ -51,6 +56,10 @@ export function testReporterOptions(fixture: ReporterFixture, overrides: Partial
     logger: fixture.logger,
     ...overrides,
   };
+}
+
+export function createTestReporter(fixture: ReporterFixture, overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter {
+  return new ZipkinReporter(testReporterOptions(fixture, overrides));
 }
 
 export interface ReporterCounters {
