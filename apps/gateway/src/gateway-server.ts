@@ -1,13 +1,16 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'node:net';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { Meter } from '@opentelemetry/api';
 import type { ServerConfig } from '@app/config';
+import { createClientErrorCounter, createClientErrorHandler } from './client-error-handler';
 
 /**
  * Fastify for the proxy port: no body parsing (bodies stream through untouched), Node's own limits for
- * header size (431) and slow clients, and in-flight requests served to the end while closing.
+ * header size (431) and slow clients, answered and counted by our client-error handler, and in-flight
+ * requests served to the end while closing.
  */
-export function createGatewayAdapter(server: ServerConfig): FastifyAdapter {
+export function createGatewayAdapter(server: ServerConfig, meter: Meter): FastifyAdapter {
   const adapter = new FastifyAdapter({
     // Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval (30 s by default).
     http: { maxHeaderSize: server.maxHeaderBytes, connectionsCheckingInterval: Math.min(1000, server.headersTimeoutMs) },
@@ -17,6 +20,7 @@ export function createGatewayAdapter(server: ServerConfig): FastifyAdapter {
     forceCloseConnections: 'idle',
     bodyLimit: Number.MAX_SAFE_INTEGER,
     logger: false,
+    clientErrorHandler: createClientErrorHandler(createClientErrorCounter(meter)),
   });
   const fastify = adapter.getInstance();
   fastify.removeAllContentTypeParsers();

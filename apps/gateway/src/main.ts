@@ -32,7 +32,7 @@ async function bootstrap(): Promise<void> {
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot({ config, logWriter, lifecycle }),
-    createGatewayAdapter(config.server),
+    createGatewayAdapter(config.server, telemetry.meter),
     { bodyParser: false, logger: appLogger },
   );
   tuneGatewayServer(gateway.getHttpServer(), config.server);

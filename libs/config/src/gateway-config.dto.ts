@@ -35,24 +35,22 @@ import {
   type ZipkinApiVersion,
   type ZipkinEncoding,
 } from './gateway-config.enums';
+import { IsBindHost } from './is-bind-host.validator';
 import { IsStringRecord } from './is-string-record.validator';
 
 const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 // class-validator runs a property's decorators right to left and (with stopAtFirstError) reports the first
 // failure, so the type check is written last: `abc` is reported as "must be an integer", not "out of range".
 const PORT_RANGE = 'must be a port number between 0 and 65535';
-/** A bind address: IPv4, IPv6 or a host name (resolved at listen time). */
-const BIND_HOST = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*)$/;
-const BIND_HOST_MESSAGE = 'must be an IP address or a host name';
 /** An absolute path of plain segments: no empty segment (`//`), no `.`/`..` segment, no query. */
 const ROUTE_PATH = /^\/(?:(?!\.{1,2}(?:\/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/;
 const ROUTE_PATH_MESSAGE = 'must be an absolute path without //, . or .. segments, or query';
 
 export class ServerConfig {
   @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
-  @Matches(BIND_HOST, { message: BIND_HOST_MESSAGE }) @IsString() host!: string;
+  @IsBindHost() @IsString() host!: string;
   @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() adminPort!: number;
-  @Matches(BIND_HOST, { message: BIND_HOST_MESSAGE }) @IsString() adminHost!: string;
+  @IsBindHost() @IsString() adminHost!: string;
   /** 0 means no limit. */
   @Min(0) @IsInt() maxBodyBytes!: number;
   @Min(1024) @Max(1048576) @IsInt() maxHeaderBytes!: number;

@@ -233,6 +233,10 @@ describe(loadGatewayConfig.name, () => {
       ['a port above 65535', { GATEWAY_PORT: '70000' }, ['server.port (GATEWAY_PORT): must be a port number between 0 and 65535']],
       ['an admin port above 65535', { ADMIN_PORT: '65536' }, ['server.adminPort (ADMIN_PORT): must be a port number between 0 and 65535']],
       ['a negative port', { GATEWAY_PORT: '-1' }, ['server.port (GATEWAY_PORT): must be a port number between 0 and 65535']],
+      ['a bind host with a space', { GATEWAY_HOST: 'not a host' }, ['server.host (GATEWAY_HOST): must be an IP address or a host name']],
+      // Digits-only labels could pass as a host name; they are an address, and 256 is no octet.
+      ['an admin bind address with an octet above 255', { ADMIN_HOST: '256.0.0.1' }, ['server.adminHost (ADMIN_HOST): must be an IP address or a host name']],
+      ['a bind host that is a number', 'server:\n  host: 8080\n', ['server.host (GATEWAY_HOST): must be a string']],
       ['a fractional timeout', { UPSTREAM_TIMEOUT_MS: '1.5' }, ['ingressGateway.timeoutMs (UPSTREAM_TIMEOUT_MS): must be an integer number']],
       ['a string where a boolean goes', 'logging:\n  accessLog: "yes"\n', ['logging.accessLog (ACCESS_LOG): must be a boolean value']],
       ['a boolean from the environment that is not true/false', { ZIPKIN_GZIP: 'yes' }, ['zipkin.gzip (ZIPKIN_GZIP): must be a boolean value']],

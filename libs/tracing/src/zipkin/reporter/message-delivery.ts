@@ -1,9 +1,11 @@
 import type { ReporterMetrics } from './reporter-metrics';
 import type { RateLimitedLog } from './rate-limited-log';
 import { backoffDelayMs, decideAfterSend } from './retry-policy';
-import type { SendFunction, SendResult } from './send-result';
+import type { PrepareFunction, SendFunction, SendResult } from './send-result';
 
 export interface DeliveryContext {
+  /** Called once per message (until it succeeds): every attempt sends the payload it made. */
+  readonly prepare: PrepareFunction;
   readonly send: SendFunction;
   /** Aborted when close() runs out of time: the request is torn down and no retry follows. */
   readonly signal: AbortSignal;
@@ -23,8 +25,9 @@ export interface DeliveryContext {
  */
 export async function deliverMessage(ctx: DeliveryContext, body: Buffer, spanCount: number): Promise<void> {
   ctx.metrics.messageBuilt(body.length);
+  const wire: WirePayload = {};
   for (let attempt = 1; ; attempt += 1) {
-    const result = await timedSend(ctx, body);
+    const result = await attemptOnce(ctx, body, wire);
     if (ctx.signal.aborted && result.kind !== 'ok') return abandon(ctx, spanCount);
     const decision = decideAfterSend(result, attempt, ctx.maxAttempts);
     if (decision.kind === 'delivered') {
@@ -47,11 +50,27 @@ export async function deliverMessage(ctx: DeliveryContext, body: Buffer, spanCou
   }
 }
 
-async function timedSend(ctx: DeliveryContext, body: Buffer): Promise<SendResult> {
+/** The bytes a message goes out as, kept across its attempts. */
+interface WirePayload {
+  payload?: Buffer;
+}
+
+/** One attempt: the payload is prepared by the first attempt and resent as it is by the later ones. */
+async function attemptOnce(ctx: DeliveryContext, body: Buffer, wire: WirePayload): Promise<SendResult> {
+  if (wire.payload === undefined) {
+    // The contract says prepare never rejects; an injected one that does still must not escape.
+    const prepared = await ctx.prepare(body).catch(() => ({ kind: 'retryable', reason: 'prepare failed unexpectedly' }) as const);
+    if (prepared.kind !== 'ready') return prepared;
+    wire.payload = prepared.payload;
+  }
+  return timedSend(ctx, wire.payload);
+}
+
+async function timedSend(ctx: DeliveryContext, payload: Buffer): Promise<SendResult> {
   const started = performance.now();
   let result: SendResult;
   try {
-    result = await ctx.send(body, ctx.signal);
+    result = await ctx.send(payload, ctx.signal);
   } catch {
     // The contract says a sender never rejects; an injected one that does still must not escape.
     result = { kind: 'retryable', reason: 'sender failed unexpectedly' };

@@ -9,8 +9,19 @@ export type SendResult =
   /** Any other answer (4xx, 3xx): resending the same bytes gets the same answer. */
   | { readonly kind: 'permanent'; readonly status: number; readonly reason: string };
 
+/** A message body made ready for the wire, or why it could not be (a retry prepares it again). */
+export type PrepareResult =
+  | { readonly kind: 'ready'; readonly payload: Buffer }
+  | { readonly kind: 'retryable'; readonly reason: string };
+
 /**
- * Sends one message body to the collector. Resolves, never rejects; when `signal` aborts, the request is
- * torn down and the result is `retryable` with reason `aborted`.
+ * Turns a message body into the bytes every attempt sends (gzipped when configured). Called once per
+ * message: retries resend the same bytes instead of compressing again. Resolves, never rejects.
  */
-export type SendFunction = (body: Buffer, signal: AbortSignal) => Promise<SendResult>;
+export type PrepareFunction = (body: Buffer) => Promise<PrepareResult>;
+
+/**
+ * Sends one prepared payload to the collector. Resolves, never rejects; when `signal` aborts, the request
+ * is torn down and the result is `retryable` with reason `aborted`.
+ */
+export type SendFunction = (payload: Buffer, signal: AbortSignal) => Promise<SendResult>;

@@ -8,6 +8,7 @@ import { deliverMessage, type DeliveryContext } from './message-delivery';
 import { RateLimitedLog } from './rate-limited-log';
 import type { ZipkinReporterOptions } from './reporter-options';
 import { ReporterMetrics, type DropCause } from './reporter-metrics';
+import type { PrepareFunction } from './send-result';
 import { SpanQueue } from './span-queue';
 import { createZipkinSender, type ZipkinSender } from './zipkin-sender';
 
@@ -45,8 +46,10 @@ export class ZipkinReporter implements ZipkinSpanSink {
     this.log = new RateLimitedLog(options.logger);
     // Each message in flight listens for the abort (request or retry delay): no leak warning past 10.
     setMaxListeners(Math.max(10, options.maxInFlight + 1), this.abort.signal);
-    let send = options.send;
-    if (!send) {
+    let transport: Pick<ZipkinSender, 'prepare' | 'send'>;
+    if (options.send) {
+      transport = { prepare: sendBodyAsIs, send: options.send };
+    } else {
       this.sender = createZipkinSender({
         endpointUrl: options.endpointUrl,
         contentType: options.encoder.contentType,
@@ -55,10 +58,11 @@ export class ZipkinReporter implements ZipkinSpanSink {
         requestTimeoutMs: options.requestTimeoutMs,
         maxInFlight: options.maxInFlight,
       });
-      send = this.sender.send;
+      transport = this.sender;
     }
     this.delivery = {
-      send,
+      prepare: transport.prepare,
+      send: transport.send,
       signal: this.abort.signal,
       metrics: this.metrics,
       log: this.log,
@@ -183,6 +187,9 @@ export class ZipkinReporter implements ZipkinSpanSink {
     this.timer = undefined;
   }
 }
+
+/** An injected `send` owns the wire format: it receives message bodies as encoded. */
+const sendBodyAsIs: PrepareFunction = (body) => Promise.resolve({ kind: 'ready', payload: body });
 
 /** Checked by shape: an encoder's error may come from another realm (Jest's sandbox, vm contexts). */
 function errorMessage(error: unknown): string {

@@ -1,6 +1,12 @@
+import { gunzipSync } from 'node:zlib';
+import { deliverMessage } from './message-delivery';
+import { RateLimitedLog } from './rate-limited-log';
+import { ReporterMetrics } from './reporter-metrics';
+import { CapturingLogger } from './testing/capturing-logger';
+import { MetricProbe } from './testing/metric-probe';
 import { COLLECTOR_BEHAVIOURS, StandInCollector, type CollectorBehaviour } from './testing/stand-in-collector';
 import { createZipkinSender, InvalidCollectorOptionsError, type ZipkinSender, type ZipkinSenderOptions } from './zipkin-sender';
-import type { SendResult } from './send-result';
+import type { PrepareResult, SendResult } from './send-result';
 
 const SECRET_PATH = '/adapt_SECRET123/api/v2/spans';
 const BODY = Buffer.from('[{"traceId":"463ac35c9f6413ad","id":"0000000000000001"}]');
@@ -32,6 +38,26 @@ describe('ZipkinSender', () => {
     await collector.close();
   });
 
+  /** The payload of a prepare that succeeded (every body here prepares). */
+  const prepared = async (body: Buffer): Promise<Buffer> => {
+    const result = await sut.prepare(body);
+    if (result.kind !== 'ready') throw new Error(`prepare failed: ${result.reason}`);
+    return result.payload;
+  };
+
+  describe('prepare', () => {
+    it('should pass the body through as it is when gzip is off', async () => {
+      await expect(sut.prepare(BODY)).resolves.toEqual<PrepareResult>({ kind: 'ready', payload: BODY });
+    });
+
+    it('should gzip the body when gzip is on', async () => {
+      sut.close();
+      sut = create({ gzip: true });
+      const payload = await prepared(BODY);
+      expect({ magic: payload.subarray(0, 2), body: gunzipSync(payload) }).toEqual({ magic: Buffer.from([0x1f, 0x8b]), body: BODY });
+    });
+  });
+
   describe('send', () => {
     it('should POST the body with the exact Content-Type and Content-Length and resolve ok on 202', async () => {
       await expect(sut.send(BODY, never)).resolves.toEqual({ kind: 'ok' });
@@ -45,14 +71,14 @@ describe('ZipkinSender', () => {
       expect(request.headers['content-encoding']).toBeUndefined();
     });
 
-    it('should gzip the body and declare it when gzip is on', async () => {
+    it('should send the prepared payload as it is and declare gzip when gzip is on', async () => {
       sut.close();
       sut = create({ gzip: true });
-      await expect(sut.send(BODY, never)).resolves.toEqual({ kind: 'ok' });
+      const payload = await prepared(BODY);
+      await expect(sut.send(payload, never)).resolves.toEqual({ kind: 'ok' });
       const [request] = collector.requests;
-      expect(request.headers).toMatchObject({ 'content-encoding': 'gzip', 'content-length': String(request.rawBody.length) });
-      expect(request.rawBody.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-      expect(request.body).toEqual(BODY);
+      expect(request.headers).toMatchObject({ 'content-encoding': 'gzip', 'content-length': String(payload.length) });
+      expect({ rawBody: request.rawBody, body: request.body }).toEqual({ rawBody: payload, body: BODY });
     });
 
     it('should send custom headers without letting them replace Content-Type', async () => {
@@ -98,6 +124,51 @@ describe('ZipkinSender', () => {
       await collector.waitFor((requests) => requests.length === 1, WAIT_MS);
       abort.abort();
       await expect(sending).resolves.toEqual({ kind: 'retryable', reason: 'aborted' });
+    });
+  });
+
+  describe('with deliverMessage', () => {
+    let probe: MetricProbe;
+
+    beforeEach(() => {
+      probe = new MetricProbe();
+    });
+
+    afterEach(async () => {
+      await probe.shutdown();
+    });
+
+    it('should gzip a message once and send the same bytes on every retry', async () => {
+      sut.close();
+      sut = create({ gzip: true });
+      const prepares: Buffer[] = [];
+      collector.answerNext(COLLECTOR_BEHAVIOURS.fail, COLLECTOR_BEHAVIOURS.throttle);
+      await deliverMessage(
+        {
+          prepare: (body) => {
+            prepares.push(body);
+            return sut.prepare(body);
+          },
+          send: sut.send,
+          signal: never,
+          metrics: new ReporterMetrics(probe.meter, () => ({ spans: 0, bytes: 0 })),
+          log: new RateLimitedLog(new CapturingLogger()),
+          collector: 'http://collector/<redacted>',
+          maxAttempts: 3,
+          initialBackoffMs: 1,
+          maxBackoffMs: 1,
+          random: () => 0,
+        },
+        BODY,
+        1,
+      );
+      const [first, ...retries] = collector.requests;
+      expect({
+        prepares,
+        statuses: collector.requests.map((r) => (r.behaviour.kind === 'answer' ? r.behaviour.status : r.behaviour.kind)),
+        retriesResendFirstBytes: retries.map((r) => r.rawBody.equals(first.rawBody)),
+        body: first.body,
+      }).toEqual({ prepares: [BODY], statuses: [500, 429, 202], retriesResendFirstBytes: [true, true], body: BODY });
     });
   });
 

@@ -3,7 +3,7 @@ import * as https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { classifyResponse } from './retry-policy';
-import type { SendFunction, SendResult } from './send-result';
+import type { PrepareFunction, SendFunction, SendResult } from './send-result';
 
 const gzip = promisify(gzipCallback);
 
@@ -29,6 +29,9 @@ export interface ZipkinSenderOptions {
 }
 
 export interface ZipkinSender {
+  /** Once per message: gzips the body when configured, else passes it through. */
+  readonly prepare: PrepareFunction;
+  /** POSTs a prepared payload, declaring `Content-Encoding: gzip` when configured. */
   readonly send: SendFunction;
   /** Closes pooled keep-alive sockets. */
   close(): void;
@@ -42,21 +45,21 @@ export class InvalidCollectorOptionsError extends Error {
   }
 }
 
-/** The reporter's only network I/O: POST one message body, map the outcome to a SendResult. */
+/** The reporter's only network I/O: prepare a message body once, POST it per attempt, map the outcome to a SendResult. */
 export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
   const url = parseCollectorUrl(options.endpointUrl);
   validateHeaders(options.headers);
   const client = url.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxInFlight, timeout: IDLE_SOCKET_TIMEOUT_MS });
-  const send: SendFunction = async (body, signal) => {
-    let payload = body;
-    if (options.gzip) {
-      try {
-        payload = await gzip(body);
-      } catch (error) {
-        return { kind: 'retryable', reason: `gzip failed: ${describeError(error)}` };
-      }
+  const prepare: PrepareFunction = async (body) => {
+    if (!options.gzip) return { kind: 'ready', payload: body };
+    try {
+      return { kind: 'ready', payload: await gzip(body) };
+    } catch (error) {
+      return { kind: 'retryable', reason: `gzip failed: ${describeError(error)}` };
     }
+  };
+  const send: SendFunction = (payload, signal) => {
     const headers: Record<string, string> = {
       ...options.headers,
       'Content-Type': options.contentType,
@@ -65,7 +68,7 @@ export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
     };
     return post({ client, agent, url, headers, payload, timeoutMs: options.requestTimeoutMs, signal });
   };
-  return { send, close: () => agent.destroy() };
+  return { prepare, send, close: () => agent.destroy() };
 }
 
 function parseCollectorUrl(endpointUrl: string): URL {
