@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { OpenTelemetryModule } from 'nestjs-otel';
+import { MetricService, TraceService } from 'nestjs-otel';
 import { GatewayConfigModule, type GatewayConfig } from '@app/config';
 import type { BufferedLineWriter } from '@app/tracing';
 import { UpstreamClientModule } from '@app/upstream-client';
@@ -25,7 +25,6 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         GatewayConfigModule.forRoot(config),
-        OpenTelemetryModule.forRoot(),
         UpstreamClientModule.forRoot({
           maxSockets: ingressGateway.maxSockets,
           keepAliveMs: ingressGateway.keepAliveMs,
@@ -34,7 +33,11 @@ export class GatewayModule {
         }),
       ],
       controllers: [ProxyController],
+      // nestjs-otel's services without its module: the module applies a middleware to every route, which
+      // costs the proxy port a middleware pass per request for nothing (our spans are made explicitly).
       providers: [
+        TraceService,
+        MetricService,
         ProxyService,
         ProxyMetrics,
         AccessLog,

@@ -1,4 +1,5 @@
-export { UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './upstream-client';
+export { UpstreamClient, type UpstreamCall, type UpstreamRequest } from './upstream-client';
+export type { ResponseTarget, UpstreamResponseHead } from './forwarding-handler';
 export { UpstreamClientModule } from './upstream-client.module';
 export { classifyUpstreamFailure } from './classify-upstream-failure';
 export type { UpstreamClientOptions } from './upstream-client.options';

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { buildDownstreamHeaders, buildUpstreamHeaders, requestIdFrom, type UpstreamHeaderContext } from './header-policy';
+import { buildDownstreamHeaders, buildUpstreamHeaders, rawHeaderValues, requestIdFrom, type UpstreamHeaderContext } from './header-policy';
 
 const TRACE_ID = '80f198ee56343ba864fe8b2a57d3eff7';
 const CLIENT_SPAN_ID = 'c0ffee0ddba11f00';
@@ -120,6 +120,18 @@ describe('header-policy', () => {
       ['the upstream\'s x-request-id replaced by ours', ['X-Request-Id', 'upstream-id'], { 'x-request-id': 'req-1' }],
     ])('should build %s', (_case, raw, expected) => {
       expect(buildDownstreamHeaders(raw, 'req-1')).toEqual(expected);
+    });
+  });
+
+  describe(rawHeaderValues.name, () => {
+    it.each<[string, string[], string, string[]]>([
+      ['none', ['Accept', '*/*'], 'host', []],
+      ['one, any casing', ['HOST', 'a.example', 'Accept', '*/*'], 'host', ['a.example']],
+      ['repeats in order', ['Host', 'a.example', 'host', 'b.example'], 'host', ['a.example', 'b.example']],
+      ['not a longer or shorter name', ['Hosts', 'x', 'Hos', 'y'], 'host', []],
+      ['values untouched', ['X-Forwarded-For', ' 10.0.0.1 '], 'x-forwarded-for', [' 10.0.0.1 ']],
+    ])('should find %s', (_case, rawHeaders, name, expected) => {
+      expect(rawHeaderValues(rawHeaders, name)).toEqual(expected);
     });
   });
 

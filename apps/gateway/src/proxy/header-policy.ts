@@ -73,11 +73,17 @@ export function buildDownstreamHeaders(rawHeaders: readonly string[], requestId:
 }
 
 function forwardedFor(rawHeaders: readonly string[]): string | undefined {
+  const values = rawHeaderValues(rawHeaders, 'x-forwarded-for');
+  return values.length > 0 ? values.map((value) => value.trim()).join(', ') : undefined;
+}
+
+/** Every value of one header (lower-case name), in order: rawHeaders keeps the repeats `headers` joins or drops. */
+export function rawHeaderValues(rawHeaders: readonly string[], name: string): string[] {
   const values: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() === 'x-forwarded-for') values.push(rawHeaders[i + 1].trim());
+    if (rawHeaders[i].length === name.length && rawHeaders[i].toLowerCase() === name) values.push(rawHeaders[i + 1]);
   }
-  return values.length > 0 ? values.join(', ') : undefined;
+  return values;
 }
 
 /** x-request-id from the caller when it is a sane token, else a new one (Envoy correlates logs with it). */

@@ -24,8 +24,8 @@ export class ProxyExchange {
   upstreamStartedAt?: number;
   upstreamEndedAt?: number;
   upstreamStatus?: number;
-  /** Aborted when the client goes away before the response is finished. */
-  abortSignal?: AbortSignal;
+  /** The client went away before the response was finished. */
+  clientAborted = false;
   private readonly startedAt = performance.now();
 
   constructor(
@@ -39,10 +39,6 @@ export class ProxyExchange {
     this.path = (request.url ?? '').split('?')[0];
     exchanges.set(request, this);
     response.once('close', () => this.finish());
-  }
-
-  get clientAborted(): boolean {
-    return this.abortSignal?.aborted === true;
   }
 
   get traceId(): string | undefined {

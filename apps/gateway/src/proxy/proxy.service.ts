@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { Transform, finished, pipeline, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { FastifyReply } from 'fastify';
 import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
 import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans, type InboundTrace, type ProxySpans } from '@app/tracing';
-import { UpstreamClient, UpstreamError, classifyUpstreamFailure, type UpstreamResponse } from '@app/upstream-client';
+import { UpstreamClient, UpstreamError, type UpstreamResponseHead } from '@app/upstream-client';
 import { AccessLog } from './access-log';
-import { buildDownstreamHeaders, buildUpstreamHeaders, requestIdFrom } from './header-policy';
+import { buildDownstreamHeaders, buildUpstreamHeaders, rawHeaderValues, requestIdFrom } from './header-policy';
 import { ProxyExchange, endHttpSpan } from './proxy-exchange';
 import { ProxyMetrics } from './proxy-metrics';
 import { BadRequestTargetError, MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from './proxy.errors';
@@ -23,6 +23,7 @@ import { compileRoutes, matchRoute, type CompiledRoute } from './route-matcher';
 export class ProxyService {
   private readonly routes: readonly CompiledRoute[];
   private readonly tracer: Tracer;
+  private readonly upstreamPeers: ReadonlyMap<CompiledRoute, Attributes>;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -34,6 +35,7 @@ export class ProxyService {
   ) {
     this.tracer = traceService.getTracer();
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
+    this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
   }
 
   async forward(request: IncomingMessage, reply: FastifyReply): Promise<void> {
@@ -43,7 +45,7 @@ export class ProxyService {
     // While draining, keep-alive clients are told to reconnect elsewhere after this response.
     if (this.lifecycle.isDraining) reply.header('connection', 'close');
     // RFC 9112 §3.2: a request with more than one Host header must be refused.
-    if (countHeader(request.rawHeaders, 'host') > 1) throw new BadRequestTargetError('more than one Host header');
+    if (rawHeaderValues(request.rawHeaders, 'host').length > 1) throw new BadRequestTargetError('more than one Host header');
     const target = parseRequestTarget(request.url ?? '');
     exchange.path = target.path;
     const method = request.method ?? 'GET';
@@ -58,15 +60,12 @@ export class ProxyService {
     const inbound = extractInboundTrace(request.headers);
     const spans = this.startSpans(request, inbound, method, route, target.path, upstreamPath, requestId);
     exchange.spans = spans;
-    const aborted = new AbortController();
-    reply.raw.once('close', () => reply.raw.writableFinished || aborted.abort());
-    exchange.abortSignal = aborted.signal;
     const body = requestBody(request, limit);
     exchange.upstreamStartedAt = performance.now();
-    let response: UpstreamResponse;
-    try {
-      response = await this.upstream.request({
-        url: upstreamUrl(route.upstream, upstreamPath, target.query),
+    const call = this.upstream.forward(
+      {
+        origin: route.origin,
+        path: `${route.basePath}${upstreamPath}${target.query}`,
         method,
         headers: buildUpstreamHeaders(request.rawHeaders, {
           host: route.host ?? route.upstream.host,
@@ -78,20 +77,33 @@ export class ProxyService {
         }),
         body,
         timeoutMs: route.timeoutMs,
-        signal: aborted.signal,
-      });
+      },
+      (head) => this.startResponse(exchange, head, reply),
+    );
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished) return;
+      exchange.clientAborted = true;
+      call.abort();
+    });
+    try {
+      await call.done;
     } catch (error) {
       const failure = body?.errored instanceof PayloadTooLargeError ? body.errored : error;
       exchange.upstreamEndedAt = performance.now();
       exchange.failure = failure instanceof Error ? failure.message : 'upstream request failed';
-      endHttpSpan(spans.client, 0, exchange.failure);
-      throw failure instanceof UpstreamError || failure instanceof PayloadTooLargeError ? failure : new Error(exchange.failure);
+      endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, exchange.failure);
+      // Headers already sent: too late to answer; the cut connection shows the client the response is incomplete.
+      if (exchange.upstreamStatus === undefined) {
+        throw failure instanceof UpstreamError || failure instanceof PayloadTooLargeError ? failure : new Error(exchange.failure);
+      }
+      reply.raw.destroy();
+      return;
     }
-    this.streamResponse(exchange, spans, response, reply);
+    exchange.upstreamEndedAt = performance.now();
+    endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, undefined);
   }
 
   private startSpans(request: IncomingMessage, inbound: InboundTrace, method: string, route: CompiledRoute, path: string, upstreamPath: string, requestId: string): ProxySpans {
-    const upstreamHost = route.upstream.hostname.replace(/^\[|\]$/g, '');
     return startProxySpans(this.tracer, inbound, {
       name: `${method} ${route.label}`,
       serverAttributes: {
@@ -105,45 +117,32 @@ export class ProxyService {
       clientAttributes: {
         [TAG.httpMethod]: method,
         [TAG.httpPath]: upstreamPath,
-        [TAG.httpRoute]: route.path,
-        [ENDPOINT_ATTRIBUTE.peerService]: this.config.ingressGateway.serviceName,
-        ...(isIP(upstreamHost) !== 0 && { [ENDPOINT_ATTRIBUTE.peerAddress]: upstreamHost }),
-        [ENDPOINT_ATTRIBUTE.peerPort]: Number(route.upstream.port || (route.upstream.protocol === 'https:' ? 443 : 80)),
+        ...this.upstreamPeers.get(route),
       },
     });
   }
 
-  private describeBodyFailure(error: Error, exchange: ProxyExchange): string {
-    const context = { aborted: exchange.clientAborted, timeoutMs: 0, idleTimeoutMs: this.config.ingressGateway.idleTimeoutMs };
-    return classifyUpstreamFailure(error, context).message;
-  }
-
-  /** Headers and body back to the client; the CLIENT span ends with the upstream body, errors included. */
-  private streamResponse(exchange: ProxyExchange, spans: ProxySpans, response: UpstreamResponse, reply: FastifyReply): void {
-    exchange.upstreamStatus = response.status;
-    // `finished` fires on end, error or premature close: the CLIENT span ends with the upstream body.
-    finished(response.body, (bodyError) => {
-      exchange.upstreamEndedAt = performance.now();
-      if (bodyError !== undefined && bodyError !== null) exchange.failure = this.describeBodyFailure(bodyError, exchange);
-      endHttpSpan(spans.client, response.status, bodyError ? exchange.failure : undefined);
-    });
-    const headers = buildDownstreamHeaders(response.rawHeaders, exchange.requestId);
+  /** The upstream's status and headers go out as they arrive; its body is then written straight into the response. */
+  private startResponse(exchange: ProxyExchange, head: UpstreamResponseHead, reply: FastifyReply): ServerResponse {
+    const headers = buildDownstreamHeaders(head.rawHeaders, exchange.requestId);
     if (this.lifecycle.isDraining) headers.connection = 'close';
-    // Written on the raw response (measured cheaper than Fastify's stream send); pipeline destroys the
-    // client connection when the upstream body fails mid-way, so nothing is written after a failure.
+    // Written on the raw response (measured cheaper than Fastify's stream send).
     reply.hijack();
-    reply.raw.writeHead(response.status, headers);
-    pipeline(response.body, reply.raw, () => undefined);
+    reply.raw.writeHead(head.status, headers);
+    exchange.upstreamStatus = head.status;
+    return reply.raw;
   }
 }
 
-/** The upstream URL: its own base path, the rewritten path, the caller's query. Only path and query vary. */
-function upstreamUrl(upstream: URL, path: string, query: string): URL {
-  const url = new URL(upstream.href);
-  const basePath = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
-  url.pathname = `${basePath}${path}`;
-  url.search = query;
-  return url;
+/** The CLIENT span's fixed attributes of a route: its path and the upstream as remote endpoint. */
+function upstreamPeerAttributes(route: CompiledRoute, serviceName: string): Attributes {
+  const host = route.upstream.hostname.replace(/^\[|\]$/g, '');
+  return {
+    [TAG.httpRoute]: route.path,
+    [ENDPOINT_ATTRIBUTE.peerService]: serviceName,
+    ...(isIP(host) !== 0 && { [ENDPOINT_ATTRIBUTE.peerAddress]: host }),
+    [ENDPOINT_ATTRIBUTE.peerPort]: Number(route.upstream.port || (route.upstream.protocol === 'https:' ? 443 : 80)),
+  };
 }
 
 /** The request body as a stream, counted against the limit when no Content-Length promised its size. */
@@ -161,10 +160,4 @@ function requestBody(request: IncomingMessage, limit: number): Readable | undefi
   });
   request.once('error', (error) => counter.destroy(error));
   return request.pipe(counter);
-}
-
-function countHeader(rawHeaders: readonly string[], name: string): number {
-  let count = 0;
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i].length === name.length && rawHeaders[i].toLowerCase() === name) count += 1;
-  return count;
 }

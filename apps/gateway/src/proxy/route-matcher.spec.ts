@@ -17,6 +17,8 @@ interface RouteView {
   readonly methods: string[] | undefined;
   readonly host: string | undefined;
   readonly upstream: string;
+  readonly origin: string;
+  readonly basePath: string;
   readonly timeoutMs: number;
 }
 
@@ -28,13 +30,15 @@ const view = (route: CompiledRoute): RouteView => ({
   methods: route.methods === undefined ? undefined : [...route.methods],
   host: route.host,
   upstream: route.upstream.href,
+  origin: route.origin,
+  basePath: route.basePath,
   timeoutMs: route.timeoutMs,
 });
 
 function makeView(overrides: Partial<RouteView> = {}): RouteView {
   return {
     label: '/api', path: '/api', prefix: false, upstreamPath: undefined, methods: undefined, host: undefined,
-    upstream: 'http://istio-ingressgateway.istio-system/', timeoutMs: 15000, ...overrides,
+    upstream: 'http://istio-ingressgateway.istio-system/', origin: 'http://istio-ingressgateway.istio-system', basePath: '', timeoutMs: 15000, ...overrides,
   };
 }
 
@@ -52,7 +56,9 @@ describe('route-matcher', () => {
       ['prefix: false as exact', makeRoute({ prefix: false }), makeView()],
       ['a named route labelled by its name', makeRoute({ name: 'orders' }), makeView({ label: 'orders' })],
       ['its own upstream and timeout', makeRoute({ upstream: 'https://orders.example:8443/base', timeoutMs: 500 }),
-        makeView({ upstream: 'https://orders.example:8443/base', timeoutMs: 500 })],
+        makeView({ upstream: 'https://orders.example:8443/base', origin: 'https://orders.example:8443', basePath: '/base', timeoutMs: 500 })],
+      ['an upstream base path with a trailing slash', makeRoute({ upstream: 'http://orders:8080/base/' }),
+        makeView({ upstream: 'http://orders:8080/base/', origin: 'http://orders:8080', basePath: '/base' })],
       ['methods, host and upstreamPath', makeRoute({ methods: ['GET', 'HEAD'], host: 'bookinfo.example.com', upstreamPath: '/v1' }),
         makeView({ methods: ['GET', 'HEAD'], host: 'bookinfo.example.com', upstreamPath: '/v1' })],
     ])('should compile %s', (_case, route, expected) => {
@@ -73,7 +79,7 @@ describe('route-matcher', () => {
 
     it('should take the upstream from the route when the defaults have none', () => {
       const compiled = compileRoutes([makeRoute({ upstream: 'http://orders:8080' })], { timeoutMs: 1000 });
-      expect(compiled.map(view)).toEqual([makeView({ upstream: 'http://orders:8080/', timeoutMs: 1000 })]);
+      expect(compiled.map(view)).toEqual([makeView({ upstream: 'http://orders:8080/', origin: 'http://orders:8080', timeoutMs: 1000 })]);
     });
 
     it('should refuse a route when neither it nor the defaults give an upstream', () => {
@@ -169,7 +175,7 @@ describe('route-matcher', () => {
         return result.kind === 'matched' ? view(result.route) : result;
       };
       expect([routeOf('/own'), routeOf('/default')]).toEqual([
-        makeView({ label: 'own', path: '/own', upstream: 'http://orders:8080/', timeoutMs: 250, host: 'orders.example' }),
+        makeView({ label: 'own', path: '/own', upstream: 'http://orders:8080/', origin: 'http://orders:8080', timeoutMs: 250, host: 'orders.example' }),
         makeView({ label: 'default', path: '/default' }),
       ]);
     });

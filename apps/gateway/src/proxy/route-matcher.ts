@@ -9,6 +9,10 @@ export interface CompiledRoute {
   readonly methods?: ReadonlySet<string>;
   readonly host?: string;
   readonly upstream: URL;
+  /** `scheme://host:port` of the upstream. */
+  readonly origin: string;
+  /** The upstream URL's own path, without a trailing slash ('' for `/`): prefixed to every upstream path. */
+  readonly basePath: string;
   readonly timeoutMs: number;
 }
 
@@ -28,6 +32,7 @@ export function compileRoutes(routes: readonly RouteConfig[], defaults: RouteDef
     .map((route): CompiledRoute => {
       const upstream = route.upstream ?? defaults.upstream;
       if (upstream === undefined) throw new Error(`route ${route.path} has no upstream`);
+      const upstreamUrl = new URL(upstream);
       return {
         label: route.name ?? route.path,
         path: route.path,
@@ -35,7 +40,9 @@ export function compileRoutes(routes: readonly RouteConfig[], defaults: RouteDef
         upstreamPath: route.upstreamPath,
         methods: route.methods === undefined ? undefined : allowedMethods(route.methods),
         host: route.host,
-        upstream: new URL(upstream),
+        upstream: upstreamUrl,
+        origin: upstreamUrl.origin,
+        basePath: upstreamUrl.pathname === '/' ? '' : upstreamUrl.pathname.replace(/\/$/, ''),
         timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
       };
     })
