@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { GATEWAY_MAIN } from '../apps/gateway/test/support/gateway-process';
+import { GATEWAY_MAIN, GATEWAY_NODE_FLAGS } from '../apps/gateway/test/support/gateway-process';
 import { CLOCK_TICKS_PER_SECOND, loadAverage, machineLine, processCpuTicks } from './bench-procfs';
 import { HARNESS_CPU, SUT_CPU, pinProcess, pinningNote } from './bench-pinning';
 import { startPeers, type Peers } from './bench-peers';
@@ -29,7 +29,7 @@ const CONNECTIONS = 64;
 async function startProfiled(peers: Peers, target: string, profileName: string): Promise<RunningSystem> {
   const profiler = ['--cpu-prof', `--cpu-prof-dir=${RUNS_DIR}`, `--cpu-prof-name=${profileName}`];
   const bare = target === 'bare';
-  const args = bare ? [...profiler, join(__dirname, 'bare-proxy.js'), '0', peers.upstreamUrl] : [...profiler, GATEWAY_MAIN];
+  const args = bare ? [...profiler, join(__dirname, 'bare-proxy.js'), '0', peers.upstreamUrl] : [...profiler, ...GATEWAY_NODE_FLAGS, GATEWAY_MAIN];
   const env = bare ? { PATH: process.env.PATH ?? '' } : { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', GATEWAY_HOST: '127.0.0.1', ADMIN_HOST: '127.0.0.1', ...gatewayEnv(peers, modeOf(target)) };
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -12,6 +12,13 @@ function repositoryRoot(start: string): string {
 /** The built entry point: e2e tests, the demo and the benchmark run the real process, as `npm start` does. */
 export const GATEWAY_MAIN = join(repositoryRoot(__dirname), 'dist', 'apps', 'gateway', 'src', 'main.js');
 
+/**
+ * The V8 flags the gateway runs with: the image's CMD and `npm start` pass the same (a spec compares them).
+ * A 4 MiB semi-space keeps the young generation small: under load peak RSS stays near 135 MiB instead of
+ * ~230 MiB (Node's default lets it grow to 16 MiB per semi-space), for a few percent more scavenges.
+ */
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 export interface GatewayProcess {
   readonly url: string;
   readonly adminUrl: string;
@@ -35,7 +42,7 @@ const STOP_DEADLINE_MS = 20_000;
 
 /** Starts the gateway on random loopback ports with the given environment (over a clean one). */
 export async function startGateway(env: Readonly<Record<string, string>>, timeoutMs = 15_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [GATEWAY_MAIN], {
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], {
     env: { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', GATEWAY_HOST: '127.0.0.1', ADMIN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,7 +97,7 @@ export async function startGateway(env: Readonly<Record<string, string>>, timeou
 
 /** Runs the gateway expecting it to refuse to start; resolves with its exit code and output. */
 export async function runGatewayExpectingExit(env: Readonly<Record<string, string>>, timeoutMs = 15_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [GATEWAY_MAIN], { env: { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], { env: { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
