@@ -25,9 +25,8 @@ export interface UpstreamHeaderContext {
 /** Names listed in Connection are hop-by-hop for this message only. */
 function connectionListed(rawHeaders: readonly string[]): Set<string> | undefined {
   let listed: Set<string> | undefined;
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if (rawHeaders[i].toLowerCase() !== 'connection') continue;
-    for (const token of rawHeaders[i + 1].split(',')) {
+  for (const value of rawHeaderValues(rawHeaders, 'connection')) {
+    for (const token of value.split(',')) {
       const name = token.trim().toLowerCase();
       if (name !== '') (listed ??= new Set()).add(name);
     }
