@@ -26,8 +26,8 @@ export class ProxyExchange {
   upstreamStartedAt?: number;
   upstreamEndedAt?: number;
   upstreamStatus?: number;
-  /** The client went away before the response was finished. */
-  clientAborted = false;
+  /** The upstream exchange in flight: aborted when the client goes away before the response is finished. */
+  upstreamCall?: { abort(): void };
   private readonly startedAt = performance.now();
 
   constructor(
@@ -49,6 +49,7 @@ export class ProxyExchange {
 
   private finish(): void {
     const completed = this.response.writableFinished;
+    if (!completed) this.upstreamCall?.abort();
     const status = completed ? this.response.statusCode : 0;
     const failure = this.failure ?? (completed ? undefined : 'client aborted');
     const endedAt = performance.now();

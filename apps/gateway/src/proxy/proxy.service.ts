@@ -80,11 +80,7 @@ export class ProxyService {
       },
       (head) => this.startResponse(exchange, head, reply),
     );
-    reply.raw.once('close', () => {
-      if (reply.raw.writableFinished) return;
-      exchange.clientAborted = true;
-      call.abort();
-    });
+    exchange.upstreamCall = call;
     try {
       await call.done;
     } catch (error) {
