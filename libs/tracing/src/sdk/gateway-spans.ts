@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { toOtelTraceId, toWireTraceId, type InboundTrace, type OutboundTrace, type SamplingDecision } from '../propagation/trace-ids';
+import { toOtelTraceId, toWireTraceId, type InboundTrace, type OutboundTrace, type SamplingDecision, type SamplingState } from '../propagation/trace-ids';
 import { INBOUND_SAMPLING_KEY } from './gateway-sampler';
 
 export interface ProxySpans {
@@ -15,9 +15,17 @@ export interface ProxySpanOptions {
   readonly clientAttributes: Attributes;
 }
 
+/** Contexts are immutable: the one of each sampling state (all a caller without ids brings) is made once. */
+const SAMPLING_CONTEXTS: Readonly<Record<SamplingState, Context>> = {
+  sampled: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'sampled'),
+  not_sampled: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'not_sampled'),
+  debug: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'debug'),
+  deferred: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'deferred'),
+};
+
 /** The caller's context as a remote parent, with its B3 sampling state for GatewaySampler. */
 export function contextFromInbound(inbound: InboundTrace): Context {
-  const base = ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, inbound.sampling);
+  const base = SAMPLING_CONTEXTS[inbound.sampling];
   if (inbound.ids === undefined) return base;
   return trace.setSpanContext(base, {
     traceId: toOtelTraceId(inbound.ids.traceId),

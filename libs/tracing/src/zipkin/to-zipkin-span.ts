@@ -17,46 +17,57 @@ const KIND: Readonly<Partial<Record<SpanKind, ZipkinKind>>> = {
 /** Attributes that are not tags: they become the remote endpoint or the debug flag. */
 const NOT_TAGS: ReadonlySet<string> = new Set([...Object.values(ENDPOINT_ATTRIBUTE), ZIPKIN_DEBUG_ATTRIBUTE]);
 
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** `::ffff:` before a dotted quad: an IPv4 client on a dual-stack socket. */
+const IPV4_MAPPED_PREFIX = /^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i;
+
 /**
  * The one OpenTelemetry span → Zipkin V2 model transform; every encoding is derived from its output.
  * Unlike @opentelemetry/exporter-zipkin it writes remoteEndpoint (so Zipkin draws dependency links),
  * debug, 64-bit trace ids at their length, and no OTel-specific tags.
+ *
+ * Runs for every span as it ends: fields are assigned one by one, in the model's key order, only when
+ * present (conditional spreads allocated a temporary object per field).
  */
 export function toZipkinSpan(span: ReadableSpan, localEndpoint: ZipkinEndpoint): ZipkinSpan {
   const context = span.spanContext();
-  const remoteEndpoint = toRemoteEndpoint(span.attributes);
-  const tags = toTags(span.attributes);
-  const annotations = span.events.map((event) => ({ timestamp: Math.round(hrTimeToMicroseconds(event.time)), value: event.name }));
-  return {
-    traceId: toWireTraceId(context.traceId),
-    id: context.spanId,
-    ...(span.parentSpanContext !== undefined && { parentId: span.parentSpanContext.spanId }),
-    name: span.name.toLowerCase(),
-    ...(KIND[span.kind] !== undefined && { kind: KIND[span.kind] }),
-    timestamp: Math.round(hrTimeToMicroseconds(span.startTime)),
-    // Zipkin times are integer microseconds; a duration is at least 1.
-    duration: Math.max(1, Math.round(hrTimeToMicroseconds(span.duration))),
-    ...(span.attributes[ZIPKIN_DEBUG_ATTRIBUTE] === true && { debug: true }),
-    localEndpoint,
-    ...(remoteEndpoint !== undefined && { remoteEndpoint }),
-    ...(annotations.length > 0 && { annotations }),
-    ...(tags !== undefined && { tags }),
-  };
+  const attributes = span.attributes;
+  const zipkin: Writable<ZipkinSpan> = { traceId: toWireTraceId(context.traceId), id: context.spanId };
+  if (span.parentSpanContext !== undefined) zipkin.parentId = span.parentSpanContext.spanId;
+  zipkin.name = span.name.toLowerCase();
+  const kind = KIND[span.kind];
+  if (kind !== undefined) zipkin.kind = kind;
+  zipkin.timestamp = Math.round(hrTimeToMicroseconds(span.startTime));
+  // Zipkin times are integer microseconds; a duration is at least 1.
+  zipkin.duration = Math.max(1, Math.round(hrTimeToMicroseconds(span.duration)));
+  if (attributes[ZIPKIN_DEBUG_ATTRIBUTE] === true) zipkin.debug = true;
+  zipkin.localEndpoint = localEndpoint;
+  const remoteEndpoint = toRemoteEndpoint(attributes);
+  if (remoteEndpoint !== undefined) zipkin.remoteEndpoint = remoteEndpoint;
+  if (span.events.length > 0) {
+    zipkin.annotations = span.events.map((event) => ({ timestamp: Math.round(hrTimeToMicroseconds(event.time)), value: event.name }));
+  }
+  const tags = toTags(attributes);
+  if (tags !== undefined) zipkin.tags = tags;
+  return zipkin;
 }
 
 function toRemoteEndpoint(attributes: Attributes): ZipkinEndpoint | undefined {
   const serviceName = attributes[ENDPOINT_ATTRIBUTE.peerService];
-  const rawAddress = attributes[ENDPOINT_ATTRIBUTE.peerAddress];
+  const address = attributes[ENDPOINT_ATTRIBUTE.peerAddress];
   const port = attributes[ENDPOINT_ATTRIBUTE.peerPort];
-  // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d.
-  const address = typeof rawAddress === 'string' ? rawAddress.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '') : undefined;
-  const endpoint: ZipkinEndpoint = {
-    ...(typeof serviceName === 'string' && serviceName !== '' && { serviceName }),
-    ...(address !== undefined && isIPv4(address) && { ipv4: address }),
-    ...(address !== undefined && isIPv6(address) && { ipv6: address }),
-    ...(typeof port === 'number' && port > 0 && port <= 65535 && { port }),
-  };
-  return Object.keys(endpoint).length > 0 ? endpoint : undefined;
+  const endpoint: Writable<ZipkinEndpoint> = {};
+  if (typeof serviceName === 'string' && serviceName !== '') endpoint.serviceName = serviceName;
+  if (typeof address === 'string') {
+    const ip = address.startsWith('::') ? address.replace(IPV4_MAPPED_PREFIX, '') : address;
+    // An address is one or the other (or neither): IPv6 is not tried on a dotted quad.
+    if (isIPv4(ip)) endpoint.ipv4 = ip;
+    else if (isIPv6(ip)) endpoint.ipv6 = ip;
+  }
+  if (typeof port === 'number' && port > 0 && port <= 65535) endpoint.port = port;
+  const empty = endpoint.serviceName === undefined && endpoint.ipv4 === undefined && endpoint.ipv6 === undefined && endpoint.port === undefined;
+  return empty ? undefined : endpoint;
 }
 
 function toTags(attributes: Attributes): Record<string, string> | undefined {

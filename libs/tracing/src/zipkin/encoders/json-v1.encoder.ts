@@ -1,7 +1,8 @@
 import type { SpanBytesEncoder } from '../span-bytes-encoder';
 import type { ZipkinSpan } from '../zipkin-span';
-import { JSON_LIST_OVERHEAD_BYTES, encodeJsonList, endpointJson, jsonSizeInList, jsonString } from './json-writing';
-import type { V1Endpoint, V1Span } from './v1-span';
+import { JSON_LIST_OVERHEAD_BYTES, JsonWriter, encodeJsonList, jsonSizeInList, writeEndpoint } from './json-writing';
+import { LastEncoded } from './last-encoded';
+import type { V1Annotation, V1BinaryAnnotation, V1Endpoint, V1Span } from './v1-span';
 import { toZipkinV1Span } from './v1-span';
 
 /**
@@ -20,9 +21,15 @@ export class JsonV1SpanBytesEncoder implements SpanBytesEncoder {
   readonly contentType = 'application/json';
   readonly path = '/api/v1/spans';
   readonly messageOverheadBytes = JSON_LIST_OVERHEAD_BYTES;
+  private readonly writer = new JsonWriter();
+  /** The host of annotations and tags: the local endpoint, one object for the process (toZipkinV1Span). */
+  private readonly localHost = new LastEncoded<V1Endpoint, JsonWriter>(writeHost);
 
   encodeSpan(span: ZipkinSpan): Buffer {
-    return Buffer.from(toJsonV1(toZipkinV1Span(span)), 'utf8');
+    const w = this.writer;
+    w.reset();
+    writeSpan(w, toZipkinV1Span(span), this.localHost);
+    return w.finish();
   }
 
   encodeMessage(encodedSpans: readonly Buffer[]): Buffer {
@@ -34,36 +41,67 @@ export class JsonV1SpanBytesEncoder implements SpanBytesEncoder {
   }
 }
 
-function toJsonV1(span: V1Span): string {
-  const endpoint = endpointMemo();
-  let json = `{"traceId":${jsonString((span.traceIdHigh ?? '') + span.traceId)}`;
-  if (span.parentId !== undefined) json += `,"parentId":${jsonString(span.parentId)}`;
-  json += `,"id":${jsonString(span.id)},"name":${jsonString(span.name)}`;
-  if (span.timestamp !== undefined) json += `,"timestamp":${span.timestamp}`;
-  if (span.duration !== undefined) json += `,"duration":${span.duration}`;
-  if (span.annotations.length > 0) {
-    const annotations = span.annotations.map(({ timestamp, value, host }) =>
-      `{"timestamp":${timestamp},"value":${jsonString(value)}${endpoint(host)}}`);
-    json += `,"annotations":[${annotations.join(',')}]`;
+function writeSpan(w: JsonWriter, span: V1Span, localHost: LastEncoded<V1Endpoint, JsonWriter>): void {
+  w.raw('{"traceId":');
+  if (span.traceIdHigh === undefined) w.string(span.traceId);
+  else w.joinedString(span.traceIdHigh, span.traceId);
+  if (span.parentId !== undefined) {
+    w.raw(',"parentId":');
+    w.string(span.parentId);
   }
-  if (span.binaryAnnotations.length > 0) {
-    const binaryAnnotations = span.binaryAnnotations.map((annotation) => {
-      const value = annotation.type === 'BOOL' ? 'true' : jsonString(annotation.value);
-      return `{"key":${jsonString(annotation.key)},"value":${value}${endpoint(annotation.host)}}`;
-    });
-    json += `,"binaryAnnotations":[${binaryAnnotations.join(',')}]`;
+  w.raw(',"id":');
+  w.string(span.id);
+  w.raw(',"name":');
+  w.string(span.name);
+  if (span.timestamp !== undefined) {
+    w.raw(',"timestamp":');
+    w.number(span.timestamp);
   }
-  if (span.debug === true) json += ',"debug":true';
-  return `${json}}`;
+  if (span.duration !== undefined) {
+    w.raw(',"duration":');
+    w.number(span.duration);
+  }
+  writeAnnotations(w, span.annotations, localHost);
+  writeBinaryAnnotations(w, span.binaryAnnotations, localHost);
+  if (span.debug === true) w.raw(',"debug":true');
+  w.raw('}');
 }
 
-/** `,"endpoint":{…}` per host; the local endpoint repeats on every annotation, so it is built once. */
-function endpointMemo(): (host: V1Endpoint | undefined) => string {
-  const built = new Map<V1Endpoint, string>();
-  return (host) => {
-    if (host === undefined) return '';
-    let json = built.get(host);
-    if (json === undefined) built.set(host, (json = `,"endpoint":${endpointJson(host)}`));
-    return json;
-  };
+/** Their host is the local endpoint: its bytes are written once and copied after that. */
+function writeAnnotations(w: JsonWriter, annotations: readonly V1Annotation[], localHost: LastEncoded<V1Endpoint, JsonWriter>): void {
+  for (let i = 0; i < annotations.length; i++) {
+    const annotation = annotations[i];
+    w.raw(i === 0 ? ',"annotations":[{"timestamp":' : ',{"timestamp":');
+    w.number(annotation.timestamp);
+    w.raw(',"value":');
+    w.string(annotation.value);
+    if (annotation.host !== undefined) localHost.write(w, annotation.host);
+    w.raw('}');
+  }
+  if (annotations.length > 0) w.raw(']');
+}
+
+/** Tags carry the local endpoint; an address annotation the remote one, written as it comes. */
+function writeBinaryAnnotations(w: JsonWriter, binaryAnnotations: readonly V1BinaryAnnotation[], localHost: LastEncoded<V1Endpoint, JsonWriter>): void {
+  for (let i = 0; i < binaryAnnotations.length; i++) {
+    const annotation = binaryAnnotations[i];
+    w.raw(i === 0 ? ',"binaryAnnotations":[{"key":' : ',{"key":');
+    w.string(annotation.key);
+    if (annotation.type === 'BOOL') {
+      w.raw(',"value":true');
+      if (annotation.host !== undefined) writeHost(w, annotation.host);
+    } else {
+      w.raw(',"value":');
+      w.string(annotation.value);
+      if (annotation.host !== undefined) localHost.write(w, annotation.host);
+    }
+    w.raw('}');
+  }
+  if (binaryAnnotations.length > 0) w.raw(']');
+}
+
+/** `,"endpoint":{…}`. */
+function writeHost(w: JsonWriter, host: V1Endpoint): void {
+  w.raw(',"endpoint":');
+  writeEndpoint(w, host);
 }

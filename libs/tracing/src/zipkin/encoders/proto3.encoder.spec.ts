@@ -1,8 +1,11 @@
-import type { ZipkinSpan } from '../zipkin-span';
+import { loadSync } from 'protobufjs';
+import type { ZipkinEndpoint, ZipkinKind, ZipkinSpan } from '../zipkin-span';
 import { Proto3SpanBytesEncoder } from './proto3.encoder';
 import type { DecodedProto3Span } from './testing/independent-decoders';
 import { decodeProto3Spans } from './testing/independent-decoders';
-import { DURATION_US, PARENT_ID, SPAN_ID, START_US, TRACE_ID_128, TRACE_ID_64, makeClientSpan, makeSpan } from './testing/make-span';
+import { DURATION_US, GATEWAY_TAGS, PARENT_ID, SPAN_ID, START_US, TRACE_ID_128, TRACE_ID_64, makeClientSpan, makeSpan } from './testing/make-span';
+import { zipkinApiFile } from './testing/zipkin-api-files';
+import { ipv4ToBytes, ipv6ToBytes, toWireEndpoint } from './wire-ids';
 
 /** Worked by hand from zipkin.proto: timestamp is fixed64 (little-endian), duration a varint. */
 const VECTOR_SPAN: ZipkinSpan = {
@@ -75,6 +78,53 @@ describe(Proto3SpanBytesEncoder.name, () => {
 
     it('should reject an id that is not lower hex rather than write garbage bytes', () => {
       expect(() => sut.encodeSpan({ traceId: 'XYZ', id: SPAN_ID })).toThrow(RangeError);
+    });
+  });
+
+  describe('encodeSpan, against protobufjs encoding zipkin.proto', () => {
+    const SPAN = loadSync(zipkinApiFile('zipkin.proto')).lookupType('zipkin.proto3.Span');
+    const KIND_NUMBER: Readonly<Record<ZipkinKind, number>> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
+    const endpointMessage = (endpoint: ZipkinEndpoint | undefined): object | undefined => {
+      const wire = toWireEndpoint(endpoint);
+      return wire && { serviceName: wire.serviceName, ipv4: wire.ipv4 && ipv4ToBytes(wire.ipv4), ipv6: wire.ipv6 && ipv6ToBytes(wire.ipv6), port: wire.port };
+    };
+    /** The span as a protobufjs message: ids and addresses as bytes, absent or empty model values absent. */
+    const protobufjsBytes = (span: ZipkinSpan): Buffer => Buffer.from(SPAN.encode({
+      traceId: Buffer.from(span.traceId, 'hex'),
+      parentId: span.parentId === undefined ? undefined : Buffer.from(span.parentId, 'hex'),
+      id: Buffer.from(span.id, 'hex'),
+      kind: span.kind === undefined ? undefined : KIND_NUMBER[span.kind],
+      name: span.name,
+      timestamp: span.timestamp || undefined,
+      duration: span.duration || undefined,
+      localEndpoint: endpointMessage(span.localEndpoint),
+      remoteEndpoint: endpointMessage(span.remoteEndpoint),
+      annotations: span.annotations,
+      tags: span.tags,
+      debug: span.debug,
+      shared: span.shared,
+    }).finish());
+    const long = 'é'.repeat(30) + 'x'.repeat(200);
+
+    it.each<[string, ZipkinSpan]>([
+      ['a gateway SERVER span', makeSpan({ tags: GATEWAY_TAGS })],
+      ['a gateway CLIENT span with a 64-bit trace id', makeClientSpan({ traceId: TRACE_ID_64, tags: GATEWAY_TAGS })],
+      ['a root span with debug and shared', makeSpan({ parentId: undefined, debug: true, shared: true })],
+      ['annotations with a zero timestamp or an empty value', makeSpan({ annotations: [{ timestamp: 0, value: 'a' }, { timestamp: START_US, value: '' }] })],
+      ['empty tag values and keys', makeSpan({ tags: { '': '', error: '' } })],
+      ['short strings with lone surrogates and non-ASCII', makeSpan({ name: 'a\ud800b', tags: { 'k\udc00': 'ünï 😀' } })],
+      ['long strings with lone surrogates and non-ASCII', makeSpan({ name: `${long}\ud800`, tags: { [long]: `\udc00${long}` } })],
+      ['IPv6 endpoints', makeSpan({ localEndpoint: { serviceName: 'gw', ipv6: '::1' }, remoteEndpoint: { ipv6: '2001:db8::c001', port: 65535 } })],
+      ['a local endpoint with nothing valid', makeSpan({ localEndpoint: { serviceName: '', ipv4: '300.0.0.1' } })],
+      ['a tag bigger than the writer\'s first buffer', makeSpan({ tags: { big: 'x'.repeat(20_000) } })],
+    ])('should write %s as protobufjs does', (_case, span) => {
+      expect(sut.encodeSpan(span)).toEqual(protobufjsBytes(span));
+    });
+
+    it('should write a span whole after one rejected half-way', () => {
+      expect(() => sut.encodeSpan(makeSpan({ parentId: 'not-hex' }))).toThrow(RangeError);
+
+      expect(sut.encodeSpan(makeClientSpan())).toEqual(protobufjsBytes(makeClientSpan()));
     });
   });
 

@@ -33,7 +33,14 @@ export class ThriftBinaryWriter {
   }
 
   finish(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+    return this.copy(0);
+  }
+
+  /** The bytes written from `start` on, as a Buffer of their own (a piece to write again with `bytes`). */
+  copy(start: number): Buffer {
+    const out = Buffer.allocUnsafe(this.pos - start);
+    this.buf.copy(out, 0, start, this.pos);
+    return out;
   }
 
   field(type: number, id: number): void {
@@ -90,10 +97,11 @@ export class ThriftBinaryWriter {
     this.pos += value.length;
   }
 
-  /** Writes again bytes written earlier in this message, from `start` to `end`. */
-  repeat(start: number, end: number): void {
-    this.ensure(end - start);
-    this.pos += this.buf.copy(this.buf, this.pos, start, end);
+  /** Bytes encoded earlier, again (a cached endpoint struct); no length prefix. */
+  bytes(value: Uint8Array): void {
+    this.ensure(value.length);
+    this.buf.set(value, this.pos);
+    this.pos += value.length;
   }
 
   private ensure(bytes: number): void {

@@ -14,7 +14,8 @@ import type { ZipkinSpan } from '../zipkin-span';
 import {
   T_BOOL, T_I16, T_I32, T_I64, T_LIST, T_STOP, T_STRING, T_STRUCT, ThriftBinaryWriter,
 } from './thrift-binary-writer';
-import type { V1Endpoint, V1Span } from './v1-span';
+import { LastEncoded } from './last-encoded';
+import type { V1Annotation, V1BinaryAnnotation, V1Endpoint, V1Span } from './v1-span';
 import { toZipkinV1Span } from './v1-span';
 import { ipv4ToInt32, ipv6ToBytes } from './wire-ids';
 
@@ -34,10 +35,12 @@ export class ThriftSpanBytesEncoder implements SpanBytesEncoder {
   readonly path = '/api/v1/spans';
   readonly messageOverheadBytes = LIST_HEADER_BYTES;
   private readonly writer = new ThriftBinaryWriter();
+  /** The host of annotations and tags: the local endpoint, one object for the process (toZipkinV1Span). */
+  private readonly localHost = new LastEncoded<V1Endpoint, ThriftBinaryWriter>(writeEndpoint);
 
   encodeSpan(span: ZipkinSpan): Buffer {
     this.writer.reset();
-    writeSpan(this.writer, toZipkinV1Span(span));
+    writeSpan(this.writer, toZipkinV1Span(span), this.localHost);
     return this.writer.finish();
   }
 
@@ -55,8 +58,7 @@ export class ThriftSpanBytesEncoder implements SpanBytesEncoder {
   }
 }
 
-function writeSpan(w: ThriftBinaryWriter, span: V1Span): void {
-  const host = hostWriter(w);
+function writeSpan(w: ThriftBinaryWriter, span: V1Span, localHost: LastEncoded<V1Endpoint, ThriftBinaryWriter>): void {
   w.field(T_I64, 1);
   w.hexI64(span.traceId);
   w.field(T_STRING, 3);
@@ -68,29 +70,8 @@ function writeSpan(w: ThriftBinaryWriter, span: V1Span): void {
     w.hexI64(span.parentId);
   }
   // Both lists are written even when empty, as Zipkin does (finagle's serialization).
-  w.field(T_LIST, 6);
-  w.listBegin(T_STRUCT, span.annotations.length);
-  for (const annotation of span.annotations) {
-    w.field(T_I64, 1);
-    w.i64(annotation.timestamp);
-    w.field(T_STRING, 2);
-    w.string(annotation.value);
-    host(3, annotation.host);
-    w.byte(T_STOP);
-  }
-  w.field(T_LIST, 8);
-  w.listBegin(T_STRUCT, span.binaryAnnotations.length);
-  for (const annotation of span.binaryAnnotations) {
-    w.field(T_STRING, 1);
-    w.string(annotation.key);
-    w.field(T_STRING, 2);
-    if (annotation.type === 'BOOL') w.binary(TRUE_VALUE);
-    else w.string(annotation.value);
-    w.field(T_I32, 3);
-    w.i32(ANNOTATION_TYPE[annotation.type]);
-    host(4, annotation.host);
-    w.byte(T_STOP);
-  }
+  writeAnnotations(w, span.annotations, localHost);
+  writeBinaryAnnotations(w, span.binaryAnnotations, localHost);
   if (span.debug !== undefined) {
     w.field(T_BOOL, 9);
     w.byte(span.debug ? 1 : 0);
@@ -110,23 +91,46 @@ function writeSpan(w: ThriftBinaryWriter, span: V1Span): void {
   w.byte(T_STOP);
 }
 
-/** Writes a host field; the local endpoint repeats on every annotation, so its bytes are copied. */
-function hostWriter(w: ThriftBinaryWriter): (id: number, host: V1Endpoint | undefined) => void {
-  let last: V1Endpoint | undefined;
-  let start = 0;
-  let end = 0;
-  return (id, host) => {
-    if (host === undefined) return;
-    w.field(T_STRUCT, id);
-    if (host === last) {
-      w.repeat(start, end);
-      return;
+function writeAnnotations(w: ThriftBinaryWriter, annotations: readonly V1Annotation[], localHost: LastEncoded<V1Endpoint, ThriftBinaryWriter>): void {
+  w.field(T_LIST, 6);
+  w.listBegin(T_STRUCT, annotations.length);
+  for (const annotation of annotations) {
+    w.field(T_I64, 1);
+    w.i64(annotation.timestamp);
+    w.field(T_STRING, 2);
+    w.string(annotation.value);
+    writeHost(w, 3, annotation.host, localHost);
+    w.byte(T_STOP);
+  }
+}
+
+function writeBinaryAnnotations(w: ThriftBinaryWriter, annotations: readonly V1BinaryAnnotation[], localHost: LastEncoded<V1Endpoint, ThriftBinaryWriter>): void {
+  w.field(T_LIST, 8);
+  w.listBegin(T_STRUCT, annotations.length);
+  for (const annotation of annotations) {
+    w.field(T_STRING, 1);
+    w.string(annotation.key);
+    w.field(T_STRING, 2);
+    if (annotation.type === 'BOOL') w.binary(TRUE_VALUE);
+    else w.string(annotation.value);
+    w.field(T_I32, 3);
+    w.i32(ANNOTATION_TYPE[annotation.type]);
+    // An address annotation carries the remote endpoint, a tag the local one.
+    if (annotation.type === 'BOOL' && annotation.host !== undefined) {
+      w.field(T_STRUCT, 4);
+      writeEndpoint(w, annotation.host);
+    } else {
+      writeHost(w, 4, annotation.host, localHost);
     }
-    start = w.position;
-    writeEndpoint(w, host);
-    end = w.position;
-    last = host;
-  };
+    w.byte(T_STOP);
+  }
+}
+
+/** The local endpoint as a host field: encoded once, its bytes copied after that. */
+function writeHost(w: ThriftBinaryWriter, id: number, host: V1Endpoint | undefined, localHost: LastEncoded<V1Endpoint, ThriftBinaryWriter>): void {
+  if (host === undefined) return;
+  w.field(T_STRUCT, id);
+  localHost.write(w, host);
 }
 
 /** ipv4 and port are always written (0 when unknown), ipv6 only when known. */

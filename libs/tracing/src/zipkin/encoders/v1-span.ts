@@ -1,4 +1,4 @@
-import type { ZipkinEndpoint, ZipkinKind, ZipkinSpan } from '../zipkin-span';
+import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinKind, ZipkinSpan } from '../zipkin-span';
 import { splitTraceId, toWireEndpoint } from './wire-ids';
 
 /** zipkinCore.thrift Endpoint: `service_name` is always written, "" when unknown (V1 JSON requires it). */
@@ -61,20 +61,23 @@ export interface V1Span {
 interface CoreAnnotations {
   readonly startTs: number;
   readonly endTs: number;
-  readonly begin?: string;
-  readonly end?: string;
-  readonly addr?: V1AddressKey;
+  readonly begin: string | undefined;
+  readonly end: string | undefined;
+  readonly addr: V1AddressKey | undefined;
 }
-
-const RPC_ANNOTATIONS: Readonly<Record<'CLIENT' | 'SERVER', Required<Omit<CoreAnnotations, 'startTs' | 'endTs'>>>> = {
-  CLIENT: { begin: 'cs', end: 'cr', addr: 'sa' },
-  SERVER: { begin: 'sr', end: 'ss', addr: 'ca' },
-};
 
 /** V1 annotations that imply a kind, as V2SpanConverter scans them. */
 const KIND_OF_ANNOTATION: ReadonlyMap<string, ZipkinKind> = new Map([
   ['cs', 'CLIENT'], ['cr', 'CLIENT'], ['sr', 'SERVER'], ['ss', 'SERVER'], ['ms', 'PRODUCER'], ['mr', 'CONSUMER'],
 ]);
+
+const NO_ANNOTATIONS: readonly ZipkinAnnotation[] = [];
+
+/**
+ * V1 forms of local endpoints, by identity: a process has one local endpoint, so it is converted once
+ * and every span carries the same host object (which the encoders then write once). `null`: no endpoint.
+ */
+const LOCAL_HOSTS = new WeakMap<ZipkinEndpoint, V1Endpoint | null>();
 
 /**
  * Converts a V2 span to the V1 model exactly as openzipkin/zipkin's V2SpanConverter does: the kind,
@@ -83,9 +86,9 @@ const KIND_OF_ANNOTATION: ReadonlyMap<string, ZipkinKind> = new Map([
  */
 export function toZipkinV1Span(span: ZipkinSpan): V1Span {
   const core = coreAnnotations(span);
-  const host = toV1Endpoint(span.localEndpoint);
+  const host = toLocalHost(span.localEndpoint);
   const remote = toV1Endpoint(span.remoteEndpoint);
-  const v2Annotations = span.annotations ?? [];
+  const v2Annotations = span.annotations;
   const begin = core.startTs !== 0 ? core.begin : undefined;
   const end = core.endTs !== 0 ? core.end : undefined;
 
@@ -93,17 +96,23 @@ export function toZipkinV1Span(span: ZipkinSpan): V1Span {
   // conditional spreads (1M vs 35k conversions/s), which made every V1 encoding miss its target.
   const annotations: V1Annotation[] = [];
   if (begin !== undefined) annotations.push({ timestamp: core.startTs, value: begin, host });
-  for (const { timestamp, value } of v2Annotations) {
-    if (value !== begin && value !== end) annotations.push({ timestamp, value, host });
+  if (v2Annotations !== undefined) {
+    for (const { timestamp, value } of v2Annotations) {
+      if (value !== begin && value !== end) annotations.push({ timestamp, value, host });
+    }
   }
   if (end !== undefined) annotations.push({ timestamp: core.endTs, value: end, host });
 
   const binaryAnnotations: V1BinaryAnnotation[] = [];
-  const tags = span.tags ?? {};
-  for (const key of Object.keys(tags)) binaryAnnotations.push({ key, type: 'STRING', value: tags[key], host });
+  const tags = span.tags;
+  if (tags !== undefined) {
+    for (const key in tags) {
+      if (Object.hasOwn(tags, key)) binaryAnnotations.push({ key, type: 'STRING', value: tags[key], host });
+    }
+  }
   const coreCount = (begin !== undefined ? 1 : 0) + (end !== undefined ? 1 : 0);
   // "lc" = "" keeps an in-process span findable by its service when nothing else carries the host.
-  if (host !== undefined && coreCount + v2Annotations.length === 0 && binaryAnnotations.length === 0) {
+  if (host !== undefined && coreCount + (v2Annotations?.length ?? 0) === 0 && binaryAnnotations.length === 0) {
     binaryAnnotations.push({ key: 'lc', type: 'STRING', value: '', host });
   }
   if (core.addr !== undefined && remote !== undefined) {
@@ -121,8 +130,8 @@ export function toZipkinV1Span(span: ZipkinSpan): V1Span {
     name: span.name ?? '',
     timestamp: owned && span.timestamp ? span.timestamp : undefined,
     duration: owned && span.duration ? span.duration : undefined,
-    annotations: annotations.sort(byTimestampThenValue),
-    binaryAnnotations: binaryAnnotations.sort(byKey),
+    annotations: sortAnnotations(annotations),
+    binaryAnnotations: sortInPlace(binaryAnnotations, byKey),
     debug: span.debug,
   };
 }
@@ -131,45 +140,78 @@ function coreAnnotations(span: ZipkinSpan): CoreAnnotations {
   let startTs = span.timestamp ?? 0;
   let endTs = startTs !== 0 && span.duration ? startTs + span.duration : 0;
   let kind = span.kind;
-  const seen = new Map<string, number>();
+  // The last timestamp of each messaging annotation (0 when absent), for PRODUCER and CONSUMER bounds.
+  let ms = 0;
+  let ws = 0;
+  let wr = 0;
+  let mr = 0;
   // V2 annotations named like V1 core ones refine the kind and the bounds, as the converter does.
-  for (const { timestamp, value } of span.annotations ?? []) {
+  for (const { timestamp, value } of span.annotations ?? NO_ANNOTATIONS) {
     kind = KIND_OF_ANNOTATION.get(value) ?? kind;
-    seen.set(value, timestamp);
+    if (value === 'ms') ms = timestamp ?? 0;
+    else if (value === 'ws') ws = timestamp ?? 0;
+    else if (value === 'wr') wr = timestamp ?? 0;
+    else if (value === 'mr') mr = timestamp ?? 0;
     if ((value === 'cs' || value === 'sr') && timestamp < startTs) startTs = timestamp;
     if ((value === 'cr' || value === 'ss') && timestamp > endTs) endTs = timestamp;
   }
-  const defaultAddr: V1AddressKey | undefined = span.remoteEndpoint !== undefined ? 'sa' : undefined;
   switch (kind) {
     case undefined:
-      return { startTs, endTs, addr: defaultAddr };
+      return { startTs, endTs, begin: undefined, end: undefined, addr: span.remoteEndpoint !== undefined ? 'sa' : undefined };
     case 'CLIENT':
+      return { startTs, endTs, begin: 'cs', end: 'cr', addr: 'sa' };
     case 'SERVER':
-      return { startTs, endTs, ...RPC_ANNOTATIONS[kind] };
-    case 'PRODUCER': {
-      const ms = seen.get('ms') ?? 0;
-      const ws = seen.get('ws') ?? 0;
+      return { startTs, endTs, begin: 'sr', end: 'ss', addr: 'ca' };
+    case 'PRODUCER':
       if (startTs === 0 || (ms !== 0 && ms < startTs)) startTs = ms;
       if (endTs === 0 || (ws !== 0 && ws > endTs)) endTs = ws;
       return { startTs, endTs, begin: 'ms', end: 'ws', addr: 'ma' };
-    }
-    case 'CONSUMER': {
-      const wr = seen.get('wr') ?? 0;
-      const mr = seen.get('mr') ?? 0;
+    case 'CONSUMER':
       if (startTs === 0 || (wr !== 0 && wr < startTs)) startTs = wr;
       if (endTs === 0 || (mr !== 0 && mr > endTs)) endTs = mr;
       // With an end, the wire receive opens the span and "mr" closes it; else "mr" alone.
       return endTs !== 0 || wr !== 0
         ? { startTs, endTs, begin: 'wr', end: 'mr', addr: 'ma' }
-        : { startTs, endTs, begin: 'mr', addr: 'ma' };
-    }
+        : { startTs, endTs, begin: 'mr', end: undefined, addr: 'ma' };
   }
+}
+
+function toLocalHost(endpoint: ZipkinEndpoint | undefined): V1Endpoint | undefined {
+  if (endpoint === undefined) return undefined;
+  let host = LOCAL_HOSTS.get(endpoint);
+  if (host === undefined) LOCAL_HOSTS.set(endpoint, (host = toV1Endpoint(endpoint) ?? null));
+  return host ?? undefined;
 }
 
 function toV1Endpoint(endpoint: ZipkinEndpoint | undefined): V1Endpoint | undefined {
   const wire = toWireEndpoint(endpoint);
   if (wire === undefined) return undefined;
   return { serviceName: wire.serviceName ?? '', ipv4: wire.ipv4, ipv6: wire.ipv6, port: wire.port };
+}
+
+/**
+ * A timestamp that is no number, or a value that is no string, makes the comparison inconsistent and the
+ * order algorithm-specific: such annotations are sorted by Array#sort, as they always were.
+ */
+function sortAnnotations(annotations: V1Annotation[]): V1Annotation[] {
+  for (const { timestamp, value } of annotations) {
+    if (typeof timestamp !== 'number' || Number.isNaN(timestamp) || typeof value !== 'string') return annotations.sort(byTimestampThenValue);
+  }
+  return sortInPlace(annotations, byTimestampThenValue);
+}
+
+/**
+ * Stable insertion sort: the same order as Array#sort (stable too) for a consistent comparison, without
+ * the work arrays Array#sort allocates for every call (~1 KB per gateway span for these few elements).
+ */
+function sortInPlace<T>(items: T[], compare: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i];
+    let j = i - 1;
+    for (; j >= 0 && compare(items[j], item) > 0; j--) items[j + 1] = items[j];
+    items[j + 1] = item;
+  }
+  return items;
 }
 
 function byTimestampThenValue(a: V1Annotation, b: V1Annotation): number {

@@ -7,7 +7,6 @@ import type { ZipkinEndpoint } from '../zipkin-span';
  */
 
 const LOWER_HEX_ID = /^[0-9a-f]{16}(?:[0-9a-f]{16})?$/;
-const LOWER_HEX_64 = /^[0-9a-f]{16}$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const TWO_POW_32 = 4294967296;
 
@@ -36,9 +35,45 @@ export function hexIdToBytes(hex: string): Buffer {
 
 /** Writes a 16-lower-hex id as 8 big-endian bytes: exactly the Thrift signed i64 of that value. */
 export function writeHexI64(hex: string, target: Buffer, offset: number): number {
-  if (!LOWER_HEX_64.test(hex)) throw new RangeError(`Not a 16 lower-hex Zipkin id: "${hex}"`);
-  target.write(hex, offset, 8, 'hex');
+  if (hex.length !== 16 || !writeLowerHex(hex, target, offset)) throw new RangeError(`Not a 16 lower-hex Zipkin id: "${hex}"`);
   return offset + 8;
+}
+
+const SHARED_ID_64 = Buffer.alloc(8);
+const SHARED_ID_128 = Buffer.alloc(16);
+
+/**
+ * hexIdToBytes into one of two buffers shared by every call, valid until the next call: for a writer
+ * that copies the bytes at once (no Buffer per id).
+ */
+export function hexIdToSharedBytes(hex: string): Buffer {
+  const bytes = hex.length === 16 ? SHARED_ID_64 : SHARED_ID_128;
+  if ((hex.length !== 16 && hex.length !== 32) || !writeLowerHex(hex, bytes, 0)) {
+    throw new RangeError(`Not a 16 or 32 lower-hex Zipkin id: "${hex}"`);
+  }
+  return bytes;
+}
+
+/**
+ * Writes the bytes of an even-length lower-hex string; false (having written part of it) at any other
+ * character. A char-code loop: ids are written for every span, and a regex test plus Buffer#write cost
+ * more than the 16 or 32 characters themselves.
+ */
+function writeLowerHex(hex: string, target: Buffer, offset: number): boolean {
+  for (let i = 0; i < hex.length; i += 2) {
+    const high = hexDigit(hex.charCodeAt(i));
+    const low = hexDigit(hex.charCodeAt(i + 1));
+    if (high < 0 || low < 0) return false;
+    target[offset + i / 2] = high * 16 + low;
+  }
+  return true;
+}
+
+/** 0..15 for 0-9 and a-f; -1 for anything else (upper case included, as Zipkin ids are lower hex). */
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
 }
 
 function assertHexId(hex: string): void {
