@@ -1,7 +1,6 @@
 import type { ZipkinEndpoint } from '../zipkin-span';
+import { ScratchBuffer } from './scratch-buffer';
 
-const INITIAL_BYTES = 4096;
-const MAX_KEPT_BYTES = 1 << 20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -12,31 +11,7 @@ const BACKSLASH = 0x5c;
  * escaped exactly as JSON.stringify escapes them: plain printable ASCII is copied char by char, anything
  * else goes through JSON.stringify itself. Not reentrant: one span at a time, synchronously.
  */
-export class JsonWriter {
-  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  private pos = 0;
-
-  get position(): number {
-    return this.pos;
-  }
-
-  /** Starts a span; a scratch buffer grown past 1 MiB by one huge span is let go. */
-  reset(): void {
-    this.pos = 0;
-    if (this.buf.length > MAX_KEPT_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  }
-
-  finish(): Buffer {
-    return this.copy(0);
-  }
-
-  /** The bytes written from `start` on, as a Buffer of their own (a piece to write again with `bytes`). */
-  copy(start: number): Buffer {
-    const out = Buffer.allocUnsafe(this.pos - start);
-    this.buf.copy(out, 0, start, this.pos);
-    return out;
-  }
-
+export class JsonWriter extends ScratchBuffer {
   /** Text written as it is, not quoted nor escaped: keys with their quotes, punctuation, enum names. */
   raw(text: string): void {
     this.ensure(text.length);
@@ -92,13 +67,6 @@ export class JsonWriter {
     this.pos += digits;
   }
 
-  /** Bytes written earlier, again (a cached endpoint). */
-  bytes(value: Uint8Array): void {
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
-  }
-
   /** Copies printable ASCII other than `"` and `\\`, which JSON.stringify leaves as they are; false at any other char. */
   private plain(value: string): boolean {
     for (let i = 0; i < value.length; i++) {
@@ -112,13 +80,6 @@ export class JsonWriter {
   private utf8(text: string): void {
     this.ensure(text.length * 3);
     this.pos += this.buf.write(text, this.pos, 'utf8');
-  }
-
-  private ensure(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
   }
 }
 

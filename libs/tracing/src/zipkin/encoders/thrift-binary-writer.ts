@@ -1,4 +1,5 @@
 import { writeHexI64, writeInt64BE } from './wire-ids';
+import { ScratchBuffer } from './scratch-buffer';
 
 /** TBinaryProtocol type ids. */
 export const T_STOP = 0;
@@ -10,39 +11,13 @@ export const T_STRING = 11;
 export const T_STRUCT = 12;
 export const T_LIST = 15;
 
-const INITIAL_BYTES = 4096;
-const MAX_KEPT_BYTES = 1 << 20;
 
 /**
  * TBinaryProtocol primitives (big-endian, field = type byte + i16 id, string = i32 length + bytes)
  * written into one growing scratch buffer; `finish` copies the bytes out. Not reentrant: one span at
  * a time, synchronously.
  */
-export class ThriftBinaryWriter {
-  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  private pos = 0;
-
-  get position(): number {
-    return this.pos;
-  }
-
-  /** Starts a message; a scratch buffer grown past 1 MiB by one huge span is let go. */
-  reset(): void {
-    this.pos = 0;
-    if (this.buf.length > MAX_KEPT_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
-  }
-
-  finish(): Buffer {
-    return this.copy(0);
-  }
-
-  /** The bytes written from `start` on, as a Buffer of their own (a piece to write again with `bytes`). */
-  copy(start: number): Buffer {
-    const out = Buffer.allocUnsafe(this.pos - start);
-    this.buf.copy(out, 0, start, this.pos);
-    return out;
-  }
-
+export class ThriftBinaryWriter extends ScratchBuffer {
   field(type: number, id: number): void {
     this.ensure(3);
     this.buf[this.pos] = type;
@@ -95,20 +70,6 @@ export class ThriftBinaryWriter {
     this.ensure(value.length);
     this.buf.set(value, this.pos);
     this.pos += value.length;
-  }
-
-  /** Bytes encoded earlier, again (a cached endpoint struct); no length prefix. */
-  bytes(value: Uint8Array): void {
-    this.ensure(value.length);
-    this.buf.set(value, this.pos);
-    this.pos += value.length;
-  }
-
-  private ensure(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
   }
 }
 
