@@ -88,10 +88,11 @@ export class ProxyService {
       exchange.upstreamEndedAt = performance.now();
       exchange.failure = failure instanceof Error ? failure.message : 'upstream request failed';
       endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, exchange.failure);
-      // Headers already sent: too late to answer; the cut connection shows the client the response is incomplete.
+      // Nothing sent yet: the exception filter answers (502, 504, 413).
       if (exchange.upstreamStatus === undefined) {
         throw failure instanceof UpstreamError || failure instanceof PayloadTooLargeError ? failure : new Error(exchange.failure);
       }
+      // Headers already sent: too late to answer; the cut connection shows the client the response is incomplete.
       reply.raw.destroy();
       return;
     }
@@ -122,9 +123,10 @@ export class ProxyService {
   private startResponse(exchange: ProxyExchange, head: UpstreamResponseHead, reply: FastifyReply): ServerResponse {
     const headers = buildDownstreamHeaders(head.rawHeaders, exchange.requestId);
     if (this.lifecycle.isDraining) headers.connection = 'close';
-    // Written on the raw response (measured cheaper than Fastify's stream send).
-    reply.hijack();
+    // Written on the raw response (measured cheaper than Fastify's stream send). Hijacked only once the head
+    // is written: if writeHead refuses a header, the exception filter can still answer 502.
     reply.raw.writeHead(head.status, headers);
+    reply.hijack();
     exchange.upstreamStatus = head.status;
     return reply.raw;
   }
