@@ -7,6 +7,12 @@ import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send } from './support/http-client';
 import type { StandInUpstream } from './support/stand-in-upstream';
 
+/**
+ * A SIGTERM may wait for a message still in flight to a collector that hung earlier: 1 s drain grace plus
+ * closeTimeoutMs (5 s) plus process exit, beyond Jest's default hook timeout.
+ */
+const STOP_TIMEOUT_MS = 20_000;
+
 /** One load phase: CONNECTIONS keep-alive clients, REQUESTS_PER_PHASE requests in all, back to back. */
 const CONNECTIONS = 8;
 const REQUESTS_PER_PHASE = 1200;
@@ -91,7 +97,7 @@ describe('collector outages under load (gateway process)', () => {
       collector.setMode(COLLECTOR_BEHAVIOURS.accept);
       process.stdout.write(`p99 by collector state, each after its own healthy run (${CONNECTIONS} connections, ${REQUESTS_PER_PHASE} requests each): ${JSON.stringify(Object.fromEntries(results))}\n`);
       await gateway.stop();
-    });
+    }, STOP_TIMEOUT_MS);
 
     it.each<[string, CollectorBehaviour | 'down']>([
       ['down', 'down'],
@@ -150,7 +156,7 @@ describe('collector outages under load (gateway process)', () => {
 
     afterAll(async () => {
       await gateway.stop();
-    });
+    }, STOP_TIMEOUT_MS);
 
     it('should hold the queue within its limits and account for every span exactly', async () => {
       const pid = gateway.child.pid ?? 0;
