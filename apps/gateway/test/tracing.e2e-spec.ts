@@ -78,6 +78,8 @@ describe('tracing (gateway process, stand-in upstream and collector)', () => {
       });
       expect(client.id).not.toBe(server.id);
       expect(client.timestamp).toBeGreaterThanOrEqual(server.timestamp ?? 0);
+      // The CLIENT span (upstream call) ends within its parent, the SERVER span (the whole response).
+      expect((client.timestamp ?? 0) + (client.duration ?? 0)).toBeLessThanOrEqual((server.timestamp ?? 0) + (server.duration ?? 0));
     });
 
     it('should export spans that validate against the published zipkin2-api.yaml schema', async () => {

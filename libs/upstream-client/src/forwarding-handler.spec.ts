@@ -96,6 +96,21 @@ describe(ForwardingHandler.name, () => {
       expect(String(await target.toArray().then((chunks: Buffer[]) => Buffer.concat(chunks)))).toBe('body');
     });
 
+    it('should settle before it ends the target, so the upstream span closes before the response does', () => {
+      const target = new PassThrough();
+      const endedWhenSettled: boolean[] = [];
+      const sut = new ForwardingHandler(
+        () => target,
+        () => endedWhenSettled.push(target.writableEnded),
+      );
+      const controller = new RecordingController();
+      sut.onRequestStart(controller);
+      sut.onResponseStart(controller, 200);
+      sut.onResponseEnd();
+      expect(endedWhenSettled).toEqual([false]);
+      expect(target.writableEnded).toBe(true);
+    });
+
     it.each([
       ['before the headers', false],
       ['during the body', true],

@@ -59,8 +59,9 @@ export class ForwardingHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.writable?.end();
+    // Settled before the response ends: the caller's span for the upstream call closes before its parent's.
     this.settle(undefined);
+    this.writable?.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {

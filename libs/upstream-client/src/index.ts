@@ -1,4 +1,4 @@
-export { UpstreamClient, type UpstreamCall, type UpstreamRequest } from './upstream-client';
+export { UpstreamClient, type UpstreamCall, type UpstreamRequest, type UpstreamSettled } from './upstream-client';
 export type { ResponseTarget, UpstreamResponseHead } from './forwarding-handler';
 export { UpstreamClientModule } from './upstream-client.module';
 export { classifyUpstreamFailure } from './classify-upstream-failure';

@@ -6,7 +6,7 @@ import { classifyUpstreamFailure } from './classify-upstream-failure';
 import { ForwardingHandler, type ResponseTarget } from './forwarding-handler';
 import { UPSTREAM_AGENT } from './upstream-client.tokens';
 import { UPSTREAM_CLIENT_OPTIONS, type UpstreamClientOptions } from './upstream-client.options';
-import { UpstreamAbortedError } from './upstream.errors';
+import { UpstreamAbortedError, type UpstreamError } from './upstream.errors';
 
 export interface UpstreamRequest {
   /** `http://host:port` (or https) of the upstream. */
@@ -23,14 +23,16 @@ export interface UpstreamRequest {
 
 /** One upstream exchange in flight. */
 export interface UpstreamCall {
-  /**
-   * Resolves once the whole upstream body was handed to the target; rejects with an UpstreamError (typed,
-   * no status mapping here) whether the failure came before the response headers or during the body.
-   */
-  readonly done: Promise<void>;
   /** The client went away: abort the upstream request. */
   abort(): void;
 }
+
+/**
+ * Called once, synchronously, when the exchange ends: no error once the whole upstream body was handed to
+ * the target (before the target is ended), else an UpstreamError (typed, no status mapping here), whether
+ * the failure came before the response headers or during the body.
+ */
+export type UpstreamSettled = (error: UpstreamError | undefined) => void;
 
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 
@@ -45,42 +47,39 @@ export class UpstreamClient implements OnModuleDestroy {
     @Inject(UPSTREAM_CLIENT_OPTIONS) private readonly options: UpstreamClientOptions,
   ) {}
 
-  forward(request: UpstreamRequest, target: ResponseTarget): UpstreamCall {
+  forward(request: UpstreamRequest, target: ResponseTarget, onSettled: UpstreamSettled): UpstreamCall {
     let aborted = false;
-    let handler: ForwardingHandler | undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      const attempt = (mayRetry: boolean): void => {
-        handler = new ForwardingHandler(target, (error, headersReceived) => {
-          if (error === undefined) return resolve();
-          // A pooled connection the upstream closed while idle fails before any byte of answer: one retry on
-          // a new connection is safe for an idempotent request without a body (RFC 9110 §9.2.2).
-          if (mayRetry && !headersReceived && !aborted && request.body === undefined && IDEMPOTENT.has(request.method) && isStaleConnectionFailure(error)) {
-            return attempt(false);
-          }
-          reject(classifyUpstreamFailure(error, { aborted, timeoutMs: request.timeoutMs, idleTimeoutMs: this.options.idleTimeoutMs }));
-        });
-        this.agent.dispatch(
-          {
-            origin: request.origin,
-            path: request.path,
-            method: request.method,
-            headers: request.headers as Record<string, string | string[]>,
-            body: request.body ?? null,
-            headersTimeout: request.timeoutMs,
-            bodyTimeout: this.options.idleTimeoutMs,
-          },
-          handler,
-        );
-      };
-      attempt(true);
-    });
+    let handler: ForwardingHandler;
+    const attempt = (mayRetry: boolean): void => {
+      handler = new ForwardingHandler(target, (error, headersReceived) => {
+        if (error === undefined) return onSettled(undefined);
+        // A pooled connection the upstream closed while idle fails before any byte of answer: one retry on
+        // a new connection is safe for an idempotent request without a body (RFC 9110 §9.2.2).
+        if (mayRetry && !headersReceived && !aborted && request.body === undefined && IDEMPOTENT.has(request.method) && isStaleConnectionFailure(error)) {
+          return attempt(false);
+        }
+        onSettled(classifyUpstreamFailure(error, { aborted, timeoutMs: request.timeoutMs, idleTimeoutMs: this.options.idleTimeoutMs }));
+      });
+      this.agent.dispatch(
+        {
+          origin: request.origin,
+          path: request.path,
+          method: request.method,
+          headers: request.headers as Record<string, string | string[]>,
+          body: request.body ?? null,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: this.options.idleTimeoutMs,
+        },
+        handler,
+      );
+    };
+    attempt(true);
     // A body that fails before it is on a connection (the client went away, the size limit) ends the call too.
-    request.body?.once('error', (error) => handler?.abort(error));
+    request.body?.once('error', (error) => handler.abort(error));
     return {
-      done,
       abort: () => {
         aborted = true;
-        handler?.abort(new UpstreamAbortedError());
+        handler.abort(new UpstreamAbortedError());
       },
     };
   }

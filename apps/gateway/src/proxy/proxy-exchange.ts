@@ -49,9 +49,10 @@ export class ProxyExchange {
 
   private finish(): void {
     const completed = this.response.writableFinished;
-    if (!completed) this.upstreamCall?.abort();
     const status = completed ? this.response.statusCode : 0;
     const failure = this.failure ?? (completed ? undefined : 'client aborted');
+    // After the failure is taken: aborting settles the upstream call at once, with its own message.
+    if (!completed) this.upstreamCall?.abort();
     const endedAt = performance.now();
     if (this.spans !== undefined) endHttpSpan(this.spans.server, status, failure);
     const upstreamSeconds = this.upstreamStartedAt === undefined ? undefined : ((this.upstreamEndedAt ?? endedAt) - this.upstreamStartedAt) / 1000;

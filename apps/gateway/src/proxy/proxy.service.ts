@@ -9,7 +9,7 @@ import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
 import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans, type InboundTrace, type ProxySpans } from '@app/tracing';
-import { UpstreamClient, UpstreamError, type UpstreamResponseHead } from '@app/upstream-client';
+import { UpstreamClient, type UpstreamResponseHead } from '@app/upstream-client';
 import { AccessLog } from './access-log';
 import { buildDownstreamHeaders, buildUpstreamHeaders, rawHeaderValues, requestIdFrom } from './header-policy';
 import { ProxyExchange, endHttpSpan } from './proxy-exchange';
@@ -62,42 +62,42 @@ export class ProxyService {
     exchange.spans = spans;
     const body = requestBody(request, limit);
     exchange.upstreamStartedAt = performance.now();
-    const call = this.upstream.forward(
-      {
-        origin: route.origin,
-        path: `${route.basePath}${upstreamPath}${target.query}`,
-        method,
-        headers: buildUpstreamHeaders(request.rawHeaders, {
-          host: route.host ?? route.upstream.host,
-          clientAddress: request.socket.remoteAddress,
-          forwardedHost: request.headers.host,
-          requestId,
-          traceHeaders: formatTraceHeaders(spans.outbound, this.config.tracing.propagators),
-          tracestate: inbound.tracestate,
-        }),
-        body,
-        timeoutMs: route.timeoutMs,
-      },
-      (head) => this.startResponse(exchange, head, reply),
-    );
-    exchange.upstreamCall = call;
-    try {
-      await call.done;
-    } catch (error) {
-      const failure = body?.errored instanceof PayloadTooLargeError ? body.errored : error;
-      exchange.upstreamEndedAt = performance.now();
-      exchange.failure = failure instanceof Error ? failure.message : 'upstream request failed';
-      endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, exchange.failure);
-      // Nothing sent yet: the exception filter answers (502, 504, 413).
-      if (exchange.upstreamStatus === undefined) {
-        throw failure instanceof UpstreamError || failure instanceof PayloadTooLargeError ? failure : new Error(exchange.failure);
-      }
-      // Headers already sent: too late to answer; the cut connection shows the client the response is incomplete.
-      reply.raw.destroy();
-      return;
-    }
-    exchange.upstreamEndedAt = performance.now();
-    endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, undefined);
+    await new Promise<void>((resolve, reject) => {
+      exchange.upstreamCall = this.upstream.forward(
+        {
+          origin: route.origin,
+          path: `${route.basePath}${upstreamPath}${target.query}`,
+          method,
+          headers: buildUpstreamHeaders(request.rawHeaders, {
+            host: route.host ?? route.upstream.host,
+            clientAddress: request.socket.remoteAddress,
+            forwardedHost: request.headers.host,
+            requestId,
+            traceHeaders: formatTraceHeaders(spans.outbound, this.config.tracing.propagators),
+            tracestate: inbound.tracestate,
+          }),
+          body,
+          timeoutMs: route.timeoutMs,
+        },
+        (head) => this.startResponse(exchange, head, reply),
+        // Synchronous, before the response ends: the CLIENT span closes before the SERVER span.
+        (error) => {
+          exchange.upstreamEndedAt = performance.now();
+          if (error === undefined) {
+            endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, undefined);
+            return resolve();
+          }
+          const failure = body?.errored instanceof PayloadTooLargeError ? body.errored : error;
+          exchange.failure = failure.message;
+          endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, exchange.failure);
+          // Nothing sent yet: the exception filter answers (502, 504, 413).
+          if (exchange.upstreamStatus === undefined) return reject(failure);
+          // Headers already sent: too late to answer; the cut connection shows the client the response is incomplete.
+          reply.raw.destroy();
+          resolve();
+        },
+      );
+    });
   }
 
   private startSpans(request: IncomingMessage, inbound: InboundTrace, method: string, route: CompiledRoute, path: string, upstreamPath: string, requestId: string): ProxySpans {
