@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Writer } from 'protobufjs';
 import type { ZipkinEndpoint } from '../zipkin-span';
 import {
-  hexIdToBytes, ipv4ToBytes, ipv4ToInt32, ipv6ToBytes, isValidPort, splitTraceId, toWireEndpoint,
+  hexIdToSharedBytes, ipv4ToBytes, ipv4ToInt32, ipv6ToBytes, isValidPort, splitTraceId, toWireEndpoint,
   varintSize, writeHexI64, writeInt64BE, writeVarint,
 } from './wire-ids';
 
@@ -37,16 +37,16 @@ describe('wire-ids', () => {
     );
   });
 
-  describe(hexIdToBytes.name, () => {
+  describe(hexIdToSharedBytes.name, () => {
     it.each([
       ['6b221d5bc9e6496c', '6b221d5bc9e6496c'],
       ['5af7183fb1d4cf5f6b221d5bc9e6496c', '5af7183fb1d4cf5f6b221d5bc9e6496c'],
     ])('should give the bytes of %s', (hex, expected) => {
-      expect(hexIdToBytes(hex).toString('hex')).toBe(expected);
+      expect(hexIdToSharedBytes(hex).toString('hex')).toBe(expected);
     });
 
     it.each(['', '6b221d5bc9e6496', '6B221D5BC9E6496C', '6b221d5bc9e6496c00', 'zzzzzzzzzzzzzzzz'])('should reject "%s"', (hex) => {
-      expect(() => hexIdToBytes(hex)).toThrow(RangeError);
+      expect(() => hexIdToSharedBytes(hex)).toThrow(RangeError);
     });
   });
 

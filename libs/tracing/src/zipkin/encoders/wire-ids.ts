@@ -6,7 +6,6 @@ import type { ZipkinEndpoint } from '../zipkin-span';
  * dropped the same way in all four encodings (as zipkin2.Endpoint.parseIp does).
  */
 
-const LOWER_HEX_ID = /^[0-9a-f]{16}(?:[0-9a-f]{16})?$/;
 const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
 const TWO_POW_32 = 4294967296;
 
@@ -27,12 +26,6 @@ export function splitTraceId(traceId: string): TraceIdHalves {
   return high === '0000000000000000' ? { low } : { high, low };
 }
 
-/** Bytes of a 16- or 32-lower-hex id, big-endian (proto3 `bytes`, Thrift i64 two's complement). */
-export function hexIdToBytes(hex: string): Buffer {
-  assertHexId(hex);
-  return Buffer.from(hex, 'hex');
-}
-
 /** Writes a 16-lower-hex id as 8 big-endian bytes: exactly the Thrift signed i64 of that value. */
 export function writeHexI64(hex: string, target: Buffer, offset: number): number {
   if (hex.length !== 16 || !writeLowerHex(hex, target, offset)) throw new RangeError(`Not a 16 lower-hex Zipkin id: "${hex}"`);
@@ -43,8 +36,8 @@ const SHARED_ID_64 = Buffer.alloc(8);
 const SHARED_ID_128 = Buffer.alloc(16);
 
 /**
- * hexIdToBytes into one of two buffers shared by every call, valid until the next call: for a writer
- * that copies the bytes at once (no Buffer per id).
+ * Bytes of a 16- or 32-lower-hex id, big-endian (proto3 `bytes`), in one of two buffers shared by every
+ * call and valid until the next call: for a writer that copies the bytes at once (no Buffer per id).
  */
 export function hexIdToSharedBytes(hex: string): Buffer {
   const bytes = hex.length === 16 ? SHARED_ID_64 : SHARED_ID_128;
@@ -74,10 +67,6 @@ function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
   if (c >= 0x61 && c <= 0x66) return c - 0x57;
   return -1;
-}
-
-function assertHexId(hex: string): void {
-  if (!LOWER_HEX_ID.test(hex)) throw new RangeError(`Not a 16 or 32 lower-hex Zipkin id: "${hex}"`);
 }
 
 /**
