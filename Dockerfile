@@ -1,15 +1,16 @@
 # syntax=docker/dockerfile:1
 # external-proxy image: build with the full toolchain, run with production dependencies only.
-#   docker build -t external-proxy:0.1.0 .
-# Node 24 is the current LTS; CI also runs the test suite on Node 24 (see .ci/run). Pin the digest in
-# your registry mirror if you need reproducible rebuilds.
-ARG NODE_IMAGE=node:24-bookworm-slim
+#   docker build -t external-proxy:0.2.0 .
+# Node 26 is the active LTS line and the one every test suite runs on (`npm test` runs unit + e2e on Node 24,
+# the maintenance line, too). Pin the digest in your registry mirror if you need reproducible rebuilds.
+ARG NODE_IMAGE=node:26-trixie-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# Dependency install scripts are not needed (swc ships prebuilt binaries as optional packages).
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# Dependency install scripts are not needed (swc ships prebuilt binaries as optional packages). The `node`
+# devDependency brings Node 26 to machines that lack it; the image has it, so its unfilled shim goes.
+RUN npm ci --ignore-scripts --no-audit --no-fund && rm -rf node_modules/node node_modules/.bin/node
 COPY tsconfig.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:export`: what exporting its two spans costs one proxied request, per Zipkin encoding.
- * The SDK is wired as start-telemetry.ts wires it (BasicTracerProvider, GatewaySampler, GatewayIdGenerator,
+ * The SDK is wired as start-telemetry.ts wires it (TracerProvider, GatewaySampler, GatewayIdGenerator,
  * ZipkinSpanProcessor) with the sink createSpanSink builds from the default `zipkin` config (gzip on, real
  * sender) posting to the bench's counting collector in its own process; spans are started and ended as
  * ProxyService/ProxyExchange do for a GET on the bench route. Each encoding runs in its own process (one
@@ -20,7 +20,7 @@ import Module from 'node:module';
 import { join } from 'node:path';
 import type { Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { GATEWAY_NODE_FLAGS } from '../apps/gateway/test/support/gateway-process';
 import type { ZipkinConfig } from '../libs/config/src/gateway-config.dto';
 import { BufferedLineWriter } from '../libs/tracing/src/output/buffered-line-writer';
@@ -112,7 +112,7 @@ async function startExportPipeline(name: ZipkinEncodingName, collectorBaseUrl: s
     new BufferedLineWriter(process.stderr),
     { warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`) },
   );
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     sampler: new GatewaySampler('parentbased_traceidratio', 1),
     idGenerator: new GatewayIdGenerator(128),

@@ -27,6 +27,8 @@ const CALLS: readonly DemoCall[] = [
 ];
 
 async function main(): Promise<void> {
+  // Every process of the demo (gateway, stand-ins, caller) runs on this Node.js: the project's own.
+  console.log(`external-proxy demo on Node.js ${process.version}`);
   const collector = await StandInCollector.start();
   const spansUrl = collector.url('/api/v2/spans');
   const ingress = await new MeshIngress(spansUrl).start();
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
       ],
     }),
   });
-  console.log('external-proxy demo: caller → external-proxy → (stand-in) mesh ingress gateway, spans to a (stand-in) Zipkin collector');
+  console.log('caller → external-proxy → (stand-in) mesh ingress gateway, spans to a (stand-in) Zipkin collector');
   console.log(`  gateway          ${gateway.url}   (admin ${gateway.adminUrl})`);
   console.log(`  ingress gateway  ${ingress.url}`);
   console.log(`  Zipkin collector ${spansUrl}\n`);

@@ -183,7 +183,7 @@ describe.each(SCENARIOS)('%s', (name, options) => {
   it('should name every object within 63 characters and label it with the common labels', () => {
     for (const object of objects) {
       expect(object.metadata.name.length).toBeLessThanOrEqual(63);
-      expect(object.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'my-proxy', 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'external-proxy-0.1.0' });
+      expect(object.metadata.labels).toMatchObject({ 'app.kubernetes.io/instance': 'my-proxy', 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': 'external-proxy-0.2.0' });
     }
   });
 

@@ -204,4 +204,10 @@ describe('names and versions', () => {
     expect(container.image).toBe(`external-proxy:${chart.appVersion}`);
     expect(container.lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
   });
+
+  it("should ship the gateway version it was written for: appVersion is package.json's version", () => {
+    const chart = parse(readFileSync(join(CHART_DIR, 'Chart.yaml'), 'utf8')) as { appVersion: string };
+    const pkg = JSON.parse(readFileSync(join(CHART_DIR, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    expect(chart.appVersion).toBe(pkg.version);
+  });
 });

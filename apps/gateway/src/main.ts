@@ -1,3 +1,5 @@
+// First: stops an unsupported Node.js with one line before any dependency loads.
+import './runtime/require-supported-node';
 import 'reflect-metadata';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

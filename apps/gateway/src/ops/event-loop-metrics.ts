@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { MetricService } from 'nestjs-otel';
 
@@ -21,7 +21,7 @@ export function loopDelaySeconds(recordedNanoseconds: number, resolutionMs: numb
 /** Event-loop delay percentiles (host-metrics covers process CPU and memory). */
 @Injectable()
 export class EventLoopMetrics implements OnModuleInit, OnModuleDestroy {
-  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLING_RESOLUTION_MS });
+  private readonly histogram: ELDHistogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLING_RESOLUTION_MS });
 
   constructor(private readonly metricService: MetricService) {}
 

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
 import { PROPAGATORS, SAMPLERS, TRACE_ID_BITS, type PropagatorName } from '@app/config';
 import { GatewaySampler } from '../sdk/gateway-sampler';
@@ -174,7 +174,7 @@ describe(formatTraceHeaders.name, () => {
   const propagatorSets = fc.subarray<PropagatorName>([...PROPAGATORS], { minLength: 1 });
   const tracers = new Map(
     SAMPLERS.flatMap((sampler) =>
-      TRACE_ID_BITS.map((bits) => [`${sampler}/${bits}`, new BasicTracerProvider({ sampler: new GatewaySampler(sampler, 0.5), idGenerator: new GatewayIdGenerator(bits) }).getTracer('property')] as const),
+      TRACE_ID_BITS.map((bits) => [`${sampler}/${bits}`, new TracerProvider({ sampler: new GatewaySampler(sampler, 0.5), idGenerator: new GatewayIdGenerator(bits) }).getTracer('property')] as const),
     ),
   );
   const tracerKeys = fc.constantFrom(...tracers.keys());

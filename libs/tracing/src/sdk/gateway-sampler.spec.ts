@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Context } from '@opentelemetry/api';
-import { SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace-base';
+import { SamplingDecision, type SamplingResult } from '@opentelemetry/sdk-trace';
 import type { SamplerName } from '@app/config';
 import type { SamplingState } from '../propagation/trace-ids';
 import { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';

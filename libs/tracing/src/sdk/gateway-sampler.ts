@@ -7,7 +7,7 @@ import {
   TraceIdRatioBasedSampler,
   type Sampler,
   type SamplingResult,
-} from '@opentelemetry/sdk-trace-base';
+} from '@opentelemetry/sdk-trace';
 import type { SamplerName } from '@app/config';
 import type { SamplingState } from '../propagation/trace-ids';
 

@@ -1,5 +1,5 @@
 import { SpanKind, TraceFlags, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SamplerName, TraceIdBits } from '@app/config';
 import type { InboundTrace, OutboundTrace } from '../propagation/trace-ids';
 import { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
@@ -22,10 +22,10 @@ const caller = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): Inb
 /** A real SDK pipeline with the gateway's sampler and id generator, exporting to memory. */
 function makeTracing(sampler: SamplerName, ratio = 1, traceIdBits: TraceIdBits = 128) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new TracerProvider({
     sampler: new GatewaySampler(sampler, ratio),
     idGenerator: new GatewayIdGenerator(traceIdBits),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
   });
   return { exporter, tracer: provider.getTracer('gateway-spans.spec') };
 }

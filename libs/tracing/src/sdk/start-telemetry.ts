@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '@app/config';
 import type { ZipkinSpanSink } from '../zipkin/zipkin-span-sink';
@@ -38,7 +38,7 @@ export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter
   const meter = meterProvider.getMeter(TRACER_NAME);
 
   const sink = createSink(meter);
-  const tracerProvider = new BasicTracerProvider({
+  const tracerProvider = new TracerProvider({
     resource,
     sampler: new GatewaySampler(tracing.sampler, tracing.samplerArg),
     idGenerator: new GatewayIdGenerator(tracing.traceIdBits),

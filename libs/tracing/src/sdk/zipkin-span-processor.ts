@@ -1,5 +1,5 @@
 import { TraceFlags, diag } from '@opentelemetry/api';
-import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { toZipkinSpan } from '../zipkin/to-zipkin-span';
 import type { ZipkinSpanSink } from '../zipkin/zipkin-span-sink';
 import type { ZipkinEndpoint } from '../zipkin/zipkin-span';

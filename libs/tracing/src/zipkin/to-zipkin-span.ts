@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { SpanKind, type AttributeValue, type Attributes } from '@opentelemetry/api';
 import { hrTimeToMicroseconds } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { toWireTraceId } from '../propagation/trace-ids';
 import { ZIPKIN_DEBUG_ATTRIBUTE } from '../sdk/gateway-sampler';
 import { ENDPOINT_ATTRIBUTE } from './span-attributes';
