@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gatewayEnv } from './support/gateway-env';
@@ -33,13 +33,15 @@ const HUNDRED_MB = 100 * 1024 * 1024;
 
 describe('proxy behaviour (gateway process, stand-in upstream)', () => {
   let upstream: StandInUpstream;
-  let tlsUpstream: HttpsServer;
+  let tlsUpstream: Http2SecureServer;
   let gateway: GatewayProcess;
 
   beforeAll(async () => {
     upstream = await new StandInUpstream().start();
-    tlsUpstream = createHttpsServer({ cert: readFileSync(join(TLS_DIR, 'server.pem')), key: readFileSync(join(TLS_DIR, 'server.key')) }, (request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ tls: true, url: request.url, traceId: request.headers['x-b3-traceid'] }));
+    // Offers h2 and http/1.1 by ALPN, as Envoy does: undici 8 would pick h2 unless told not to.
+    tlsUpstream = createSecureServer({ allowHTTP1: true, cert: readFileSync(join(TLS_DIR, 'server.pem')), key: readFileSync(join(TLS_DIR, 'server.key')) }, (request, response) => {
+      const answer = { tls: true, url: request.url, traceId: request.headers['x-b3-traceid'], httpVersion: request.httpVersion };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
     const tlsPort = await listenOnLoopback(tlsUpstream);
     const routes = [
@@ -201,10 +203,10 @@ describe('proxy behaviour (gateway process, stand-in upstream)', () => {
   });
 
   describe('https upstream', () => {
-    it('should call a TLS upstream trusting the configured CA bundle', async () => {
+    it('should call a TLS upstream trusting the configured CA bundle, over HTTP/1.1 even when it offers h2', async () => {
       const answer = await send(`${gateway.url}/secure/x`);
       expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.body)).toMatchObject({ tls: true, url: '/x', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) as string });
+      expect(JSON.parse(answer.body)).toEqual({ tls: true, url: '/x', traceId: expect.stringMatching(/^[0-9a-f]{32}$/) as string, httpVersion: '1.1' });
     });
   });
 

@@ -14,6 +14,9 @@ export function createUpstreamAgent(options: UpstreamClientOptions): Agent {
     keepAliveTimeout: options.keepAliveMs,
     keepAliveMaxTimeout: options.keepAliveMs,
     pipelining: 1,
+    // undici 8 negotiates h2 by ALPN unless told not to; the proxy forwards HTTP/1.1 semantics (hop-by-hop
+    // headers, Connection, status lines) and Envoy's HTTP/1.1 listener is what the mesh edge expects.
+    allowH2: false,
     connect: {
       ...(tls.caFile !== undefined && { ca: readTlsFile('caFile', tls.caFile) }),
       ...(tls.certFile !== undefined && { cert: readTlsFile('certFile', tls.certFile) }),
