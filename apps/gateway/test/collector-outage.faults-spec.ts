@@ -22,10 +22,12 @@ const ROUNDS = 3;
  * side by side differ by more than that (the A/A row: up to +50 % measured), so 10 % is printed as a
  * figure per state, and the assertion is a regression bound a collector-coupled request path could not
  * meet: the slow collector answers after 2 s and the hanging one after 10 s, which would put them in p99.
+ * The bound has the headroom a run with another process keeping a core busy needs (seen there: a healthy
+ * p99 of 5 ms next to 28 ms for the same code), and still sits far below the 2 s a coupled path would add.
  */
 const P99_TARGET_RATIO = 1.1;
-const P99_REGRESSION_RATIO = 2;
-const P99_FLOOR_MS = 5;
+const P99_REGRESSION_RATIO = 3;
+const P99_FLOOR_MS = 50;
 
 interface PhaseResult {
   readonly failed: number;
