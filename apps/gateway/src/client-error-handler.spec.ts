@@ -71,6 +71,7 @@ describe(createClientErrorHandler.name, () => {
     logged = [];
     sut = createClientErrorHandler(
       { add: (_value: number, attributes?: Attributes) => void counted.push(attributes ?? {}) },
+      'admin',
       { debug: (message: unknown) => void logged.push(message) },
       () => REQUEST_ID,
     );
@@ -81,7 +82,7 @@ describe(createClientErrorHandler.name, () => {
     sut(parserError('HPE_HEADER_OVERFLOW'), fake.socket);
     expect({ written: fake.written, counted, destroyed: fake.destroyed }).toEqual({
       written: [formatClientErrorAnswer(431, REQUEST_ID)],
-      counted: [{ reason: 'headers_too_large' }],
+      counted: [{ reason: 'headers_too_large', port: 'admin' }],
       destroyed: true,
     });
   });
@@ -89,7 +90,7 @@ describe(createClientErrorHandler.name, () => {
   it('should log the code and the answer, never the raw packet', () => {
     const error = Object.assign(parserError('HPE_INVALID_HEADER_TOKEN'), { rawPacket: Buffer.from('GET / HTTP/1.1\r\nAuthorization: Bearer SECRET\r\n\0') });
     sut(error, makeSocket().socket);
-    expect(logged).toEqual([{ message: 'client error', status: 400, reason: 'bad_request', code: 'HPE_INVALID_HEADER_TOKEN', answered: true, requestId: REQUEST_ID }]);
+    expect(logged).toEqual([{ message: 'client error', port: 'admin', status: 400, reason: 'bad_request', code: 'HPE_INVALID_HEADER_TOKEN', answered: true, requestId: REQUEST_ID }]);
   });
 
   it('should answer a timed-out body whose response has not started', () => {
@@ -97,7 +98,7 @@ describe(createClientErrorHandler.name, () => {
     sut(parserError('ERR_HTTP_REQUEST_TIMEOUT'), fake.socket);
     expect({ written: fake.written, counted, destroyed: fake.destroyed }).toEqual({
       written: [formatClientErrorAnswer(408, REQUEST_ID)],
-      counted: [{ reason: 'request_timeout' }],
+      counted: [{ reason: 'request_timeout', port: 'admin' }],
       destroyed: true,
     });
   });
@@ -108,7 +109,7 @@ describe(createClientErrorHandler.name, () => {
   ])('should count and close, writing nothing, when %s', (_case, overrides) => {
     const fake = makeSocket(overrides);
     sut(parserError('HPE_INVALID_CHUNK_SIZE'), fake.socket);
-    expect({ written: fake.written, counted, destroyed: fake.destroyed }).toEqual({ written: [], counted: [{ reason: 'bad_request' }], destroyed: true });
+    expect({ written: fake.written, counted, destroyed: fake.destroyed }).toEqual({ written: [], counted: [{ reason: 'bad_request', port: 'admin' }], destroyed: true });
   });
 
   it.each([

@@ -7,6 +7,12 @@ import type { Counter, Meter } from '@opentelemetry/api';
 /** The counter's name; the Prometheus exporter appends `_total`. */
 export const CLIENT_ERRORS_METRIC = 'gateway_client_errors';
 
+/** Which listener a refusal happened on: the proxy port or the admin port. */
+export type ListenerPort = 'gateway' | 'admin';
+
+/** Connections closed at once because their port already had `maxConnections`; the exporter appends `_total`. */
+export const DROPPED_CONNECTIONS_METRIC = 'gateway_connections_dropped';
+
 /** Why Node's HTTP parser refused a connection's request before the proxy saw it. */
 export type ClientErrorReason = 'bad_request' | 'headers_too_large' | 'chunk_extensions_too_large' | 'header_timeout' | 'request_timeout';
 
@@ -47,7 +53,11 @@ export function formatClientErrorAnswer(status: number, requestId: string): stri
 }
 
 export function createClientErrorCounter(meter: Meter): Counter {
-  return meter.createCounter(CLIENT_ERRORS_METRIC, { description: 'Requests refused by the HTTP parser before routing (malformed, too large, too slow), by reason' });
+  return meter.createCounter(CLIENT_ERRORS_METRIC, { description: 'Requests refused by the HTTP parser before routing (malformed, too large, too slow), by reason and port' });
+}
+
+export function createDroppedConnectionsCounter(meter: Meter): Counter {
+  return meter.createCounter(DROPPED_CONNECTIONS_METRIC, { description: 'Connections closed at once because their port already had server.maxConnections / adminMaxConnections, by port' });
 }
 
 /** Node keeps the response in flight on its socket as `_httpMessage`; its own default handler reads it too. */
@@ -60,6 +70,7 @@ type HttpSocket = Socket & { readonly _httpMessage?: { readonly headersSent: boo
  */
 export function createClientErrorHandler(
   counter: Pick<Counter, 'add'>,
+  port: ListenerPort,
   logger: Pick<Logger, 'debug'> = new Logger('ClientError'),
   newRequestId: () => string = randomUUID,
 ): (error: NodeJS.ErrnoException, socket: Socket) => void {
@@ -67,13 +78,13 @@ export function createClientErrorHandler(
     const inFlight = (socket as HttpSocket)._httpMessage ?? undefined;
     const answer = socket.destroyed ? undefined : classifyClientError(error.code, inFlight !== undefined);
     if (answer !== undefined) {
-      counter.add(1, { reason: answer.reason });
+      counter.add(1, { reason: answer.reason, port });
       // Bytes after a started response would corrupt it: then the client only sees the connection close.
       const answered = socket.writable && inFlight?.headersSent !== true;
       const requestId = answered ? newRequestId() : undefined;
       if (requestId !== undefined) socket.write(formatClientErrorAnswer(answer.status, requestId));
       // The code and reason only: the raw packet may carry credentials.
-      logger.debug({ message: 'client error', status: answer.status, reason: answer.reason, code: error.code, answered, requestId });
+      logger.debug({ message: 'client error', port, status: answer.status, reason: answer.reason, code: error.code, answered, requestId });
     }
     socket.destroy();
   };

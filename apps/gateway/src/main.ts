@@ -3,13 +3,14 @@ import './runtime/require-supported-node';
 import 'reflect-metadata';
 import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig, type LogLevel } from '@app/config';
 import { BufferedLineWriter, createSpanSink, startTelemetry } from '@app/tracing';
-import { UpstreamTlsFileError } from '@app/upstream-client';
+import { UpstreamClient, UpstreamTlsFileError } from '@app/upstream-client';
+import { createClientErrorCounter, createDroppedConnectionsCounter } from './client-error-handler';
 import { findDefaultsFile } from './defaults-file';
 import { GatewayModule } from './gateway.module';
-import { createGatewayAdapter, drainServer, tuneGatewayServer } from './gateway-server';
+import { createAdminAdapter, createGatewayAdapter, drainServer, tuneServer, type ServerCounters } from './gateway-server';
 import { AdminModule } from './ops/admin.module';
 import { GatewayLifecycle } from './ops/gateway-lifecycle';
 
@@ -31,19 +32,23 @@ async function bootstrap(): Promise<void> {
     createSpanSink(config.zipkin, meter, logWriter, { warn: (m) => reporterLogger.warn(m), error: (m) => reporterLogger.error(m) }),
   );
   const lifecycle = new GatewayLifecycle();
+  const counters: ServerCounters = { clientErrors: createClientErrorCounter(telemetry.meter), droppedConnections: createDroppedConnectionsCounter(telemetry.meter) };
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
     GatewayModule.forRoot({ config, logWriter, lifecycle }),
-    createGatewayAdapter(config.server, telemetry.meter),
+    createGatewayAdapter(config.server, counters),
     { bodyParser: false, logger: appLogger },
   );
-  tuneGatewayServer(gateway.getHttpServer(), config.server);
+  tuneServer(gateway.getHttpServer(), config.server, 'gateway', config.server.maxConnections, counters);
+  const upstream = gateway.get(UpstreamClient);
+  lifecycle.watchUpstreamPool(() => upstream.poolWaits.exhaustedForMs(), config.ingressGateway.poolExhaustedUnreadyMs);
   await gateway.listen(config.server.port, config.server.host);
   const admin = await NestFactory.create<NestFastifyApplication>(
     AdminModule.forRoot({ lifecycle, prometheus: telemetry.prometheus }),
-    new FastifyAdapter({ logger: false }),
+    createAdminAdapter(config.server, counters),
     { logger: appLogger },
   );
+  tuneServer(admin.getHttpServer(), config.server, 'admin', config.server.adminMaxConnections, counters);
   await admin.listen(config.server.adminPort, config.server.adminHost);
   lifecycle.markListening();
   logger.log({

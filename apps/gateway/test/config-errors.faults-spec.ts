@@ -16,6 +16,9 @@ const INVALID_VALUE: Readonly<Record<string, string>> = {
   ADMIN_HOST: '256.0.0.1',
   MAX_BODY_BYTES: '-1',
   DRAIN_TIMEOUT_MS: 'soon',
+  MAX_CONNECTIONS: '-1',
+  // A bare `*` would drop every header.
+  DROP_REQUEST_HEADERS: 'x-envoy-*,*',
   INGRESS_GATEWAY_URL: 'istio-ingressgateway',
   INGRESS_GATEWAY_SERVICE_NAME: '   ',
   UPSTREAM_TIMEOUT_MS: '1.5',

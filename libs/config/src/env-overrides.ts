@@ -14,6 +14,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'ADMIN_HOST', path: ['server', 'adminHost'], kind: 'string' },
   { env: 'MAX_BODY_BYTES', path: ['server', 'maxBodyBytes'], kind: 'int' },
   { env: 'DRAIN_TIMEOUT_MS', path: ['server', 'drainTimeoutMs'], kind: 'int' },
+  { env: 'MAX_CONNECTIONS', path: ['server', 'maxConnections'], kind: 'int' },
+  { env: 'DROP_REQUEST_HEADERS', path: ['server', 'dropRequestHeaders'], kind: 'list' },
   { env: 'INGRESS_GATEWAY_URL', path: ['ingressGateway', 'url'], kind: 'string' },
   { env: 'INGRESS_GATEWAY_SERVICE_NAME', path: ['ingressGateway', 'serviceName'], kind: 'string' },
   { env: 'UPSTREAM_TIMEOUT_MS', path: ['ingressGateway', 'timeoutMs'], kind: 'int' },

@@ -45,6 +45,9 @@ const PORT_RANGE = 'must be a port number between 0 and 65535';
 /** An absolute path of plain segments: no empty segment (`//`), no `.`/`..` segment, no query. */
 const ROUTE_PATH = /^\/(?:(?!\.{1,2}(?:\/|$))[A-Za-z0-9._~!$&'()*+,;=:@%-]+\/?)*$/;
 const ROUTE_PATH_MESSAGE = 'must be an absolute path without //, . or .. segments, or query';
+/** An RFC 9110 field name, optionally followed by `*` (a prefix); a bare `*` would drop everything. */
+const HEADER_PATTERN = /^[A-Za-z0-9!#$%&'+.^_`|~-]+\*?$/;
+const HEADER_PATTERN_MESSAGE = 'each value must be a header name, or a header-name prefix ending in *';
 
 export class ServerConfig {
   @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
@@ -59,6 +62,16 @@ export class ServerConfig {
   @Min(0) @IsInt() requestTimeoutMs!: number;
   @Min(1) @IsInt() keepAliveTimeoutMs!: number;
   @Min(0) @IsInt() drainTimeoutMs!: number;
+  /** Header lines a request may have (Node answers 431 beyond). */
+  @Min(1) @Max(1000) @IsInt() maxHeaderCount!: number;
+  /** Open connections on the proxy port; 0 = no cap. */
+  @Min(0) @IsInt() maxConnections!: number;
+  @Min(1) @IsInt() adminMaxConnections!: number;
+  /** Requests waiting behind an earlier one on a connection (HTTP/1.1 pipelining); beyond, the connection is cut. */
+  @Min(0) @IsInt() maxPipelinedRequests!: number;
+  /** Request headers never forwarded: names, or prefixes ending in `*`. */
+  @IsArray() @ArrayUnique() @Matches(HEADER_PATTERN, { each: true, message: HEADER_PATTERN_MESSAGE })
+  dropRequestHeaders!: string[];
 }
 
 export class UpstreamTlsConfig {
@@ -76,6 +89,8 @@ export class IngressGatewayConfig {
   @Min(1) @IsInt() idleTimeoutMs!: number;
   @Min(1) @IsInt() maxSockets!: number;
   @Min(1) @IsInt() keepAliveMs!: number;
+  /** Readiness goes false while requests have queued for a pooled connection this long without a break. */
+  @Min(1) @IsInt() poolExhaustedUnreadyMs!: number;
   @ValidateNested() @Type(() => UpstreamTlsConfig) tls!: UpstreamTlsConfig;
 }
 

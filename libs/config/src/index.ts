@@ -29,4 +29,4 @@ export { GATEWAY_CONFIG, GatewayConfigModule } from './gateway-config.module';
 export { loadGatewayConfig, type LoadGatewayConfigOptions } from './load-gateway-config';
 export { validateGatewayConfig } from './validate-gateway-config';
 export { ENV_BINDINGS } from './env-overrides';
-export { redactUrl } from './redact';
+export { collectorSecrets, redactUrl, scrubSecrets } from './redact';

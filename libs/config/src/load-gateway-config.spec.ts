@@ -15,10 +15,11 @@ const DEFAULT_CONFIG = {
   server: {
     port: 8080, host: '0.0.0.0', adminPort: 9464, adminHost: '0.0.0.0', maxBodyBytes: 1073741824, maxHeaderBytes: 16384,
     headersTimeoutMs: 10000, requestTimeoutMs: 300000, keepAliveTimeoutMs: 65000, drainTimeoutMs: 15000,
+    maxHeaderCount: 100, maxConnections: 0, adminMaxConnections: 64, maxPipelinedRequests: 16, dropRequestHeaders: ['x-envoy-*'],
   },
   ingressGateway: {
     url: INGRESS_URL, serviceName: 'istio-ingressgateway', timeoutMs: 15000, idleTimeoutMs: 60000, maxSockets: 512, keepAliveMs: 30000,
-    tls: { insecureSkipVerify: false },
+    poolExhaustedUnreadyMs: 10000, tls: { insecureSkipVerify: false },
   },
   routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] }],
   tracing: { serviceName: 'external-proxy', propagators: ['b3multi'], sampler: 'parentbased_traceidratio', samplerArg: 1, traceIdBits: 128 },
@@ -88,6 +89,8 @@ describe(loadGatewayConfig.name, () => {
       [{ ADMIN_HOST: '::' }, [['server.adminHost', '::']]],
       [{ MAX_BODY_BYTES: '0' }, [['server.maxBodyBytes', 0]]],
       [{ DRAIN_TIMEOUT_MS: '30000' }, [['server.drainTimeoutMs', 30000]]],
+      [{ MAX_CONNECTIONS: '4096' }, [['server.maxConnections', 4096]]],
+      [{ DROP_REQUEST_HEADERS: 'x-envoy-*, X-Internal-Token' }, [['server.dropRequestHeaders', ['x-envoy-*', 'X-Internal-Token']]]],
       [{ INGRESS_GATEWAY_URL: 'https://ingress.example:8443' }, [['ingressGateway.url', 'https://ingress.example:8443']]],
       [{ INGRESS_GATEWAY_SERVICE_NAME: 'asm-ingressgateway' }, [['ingressGateway.serviceName', 'asm-ingressgateway']]],
       [{ UPSTREAM_TIMEOUT_MS: '2500' }, [['ingressGateway.timeoutMs', 2500]]],

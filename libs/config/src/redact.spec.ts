@@ -1,4 +1,4 @@
-import { redactUrl } from './redact';
+import { collectorSecrets, redactUrl, scrubSecrets } from './redact';
 
 describe(redactUrl.name, () => {
   it.each<[string, string, string]>([
@@ -23,5 +23,41 @@ describe(redactUrl.name, () => {
     ['an empty string', '', '<redacted>'],
   ])('should write %s', (_case, url, expected) => {
     expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+const ALIBABA = 'http://tracing-analysis-dc-hz.aliyuncs.com/adapt_abc123secret/api/v2/spans';
+
+describe(collectorSecrets.name, () => {
+  it.each<[string, string | undefined, Record<string, string>, string[]]>([
+    ['no endpoint, no headers', undefined, {}, []],
+    ['a plain Zipkin URL: the URL itself only', 'http://zipkin:9411/api/v2/spans', {}, ['http://zipkin:9411/api/v2/spans', 'http%3A%2F%2Fzipkin%3A9411%2Fapi%2Fv2%2Fspans']],
+    ['a token in the path', ALIBABA, {}, [encodeURIComponent(ALIBABA), ALIBABA, 'adapt_abc123secret']],
+    ['userinfo, query values and a header', 'https://user:p%40ss@c.example/api/v2/spans?token=t0k3n', { authorization: 'Bearer s3cr3t' },
+      [
+        encodeURIComponent('https://user:p%40ss@c.example/api/v2/spans?token=t0k3n'),
+        'https://user:p%40ss@c.example/api/v2/spans?token=t0k3n',
+        'https://user:p@ss@c.example/api/v2/spans?token=t0k3n',
+        'token%3Dt0k3n', 'Bearer%20s3cr3t', 'Bearer s3cr3t', 'token=t0k3n', 'p%2540ss', 'p%40ss', 't0k3n', 'user', 'p@ss',
+      ]],
+  ])('should list the secrets of %s, longest first', (_case, endpoint, headers, expected) => {
+    const secrets = collectorSecrets(endpoint, headers);
+    expect([...secrets].sort()).toEqual([...expected].sort());
+    expect(secrets.map((secret) => secret.length)).toEqual(secrets.map((secret) => secret.length).sort((a, b) => b - a));
+  });
+});
+
+describe(scrubSecrets.name, () => {
+  const secrets = collectorSecrets(`${ALIBABA}?token=q1w2e3`, { 'x-api-key': 'k3y-v4lue' });
+
+  it.each<[string, string, string]>([
+    ['a Spring-style 404 that echoes the path and query',
+      '{"status":404,"error":"Not Found","path":"/adapt_abc123secret/api/v2/spans?token=q1w2e3"}',
+      '{"status":404,"error":"Not Found","path":"/<redacted>/api/v2/spans?<redacted>"}'],
+    ['an echoed header value', 'unauthorized: x-api-key k3y-v4lue is not valid', 'unauthorized: x-api-key <redacted> is not valid'],
+    ['a percent-encoded echo of the query', 'bad request for token%3Dq1w2e3', 'bad request for <redacted>'],
+    ['an answer without secrets, unchanged', 'Expected a JSON_V1 encoded list', 'Expected a JSON_V1 encoded list'],
+  ])('should scrub %s', (_case, text, expected) => {
+    expect(scrubSecrets(text, secrets)).toBe(expected);
   });
 });

@@ -1,4 +1,4 @@
-import { UpstreamAbortedError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamError } from './upstream.errors';
+import { UpstreamAbortedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from './upstream.errors';
 
 export interface FailureContext {
   /** The caller aborted (the client went away). */
@@ -28,6 +28,8 @@ const UNAVAILABLE: ReadonlyMap<string, string> = new Map(Object.entries({
 export function classifyUpstreamFailure(error: Error, context: FailureContext): UpstreamError {
   const code = errorCode(error);
   if (context.aborted || code === 'UND_ERR_ABORTED' || error.name === 'AbortError') return new UpstreamAbortedError();
+  // Decided by us (our headers deadline, a client that stopped reading): already typed.
+  if (error instanceof UpstreamError) return error;
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamTimeoutError('no response headers', context.timeoutMs);
   if (code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamTimeoutError('response body stalled', context.idleTimeoutMs);
   if (code !== undefined && isTlsFailure(code)) return new UpstreamUnavailableError(`TLS handshake failed (${code})`, { cause: error });

@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ForwardingHandler, type UpstreamResponseHead } from './forwarding-handler';
+import { ClientStalledError } from './upstream.errors';
 
 /** What undici's controller is told by the handler. */
 class RecordingController implements Dispatcher.DispatchController {
@@ -28,17 +29,21 @@ class RecordingController implements Dispatcher.DispatchController {
   }
 }
 
+const STALL_TIMEOUT_MS = 50;
+
 function makeHandler(target: (head: UpstreamResponseHead) => Writable = () => new PassThrough()) {
   const settled: { error: Error | undefined; headersReceived: boolean }[] = [];
   const heads: UpstreamResponseHead[] = [];
+  const signals: string[] = [];
   const sut = new ForwardingHandler(
     (head) => {
       heads.push(head);
       return target(head);
     },
     (error, headersReceived) => settled.push({ error, headersReceived }),
+    { stallTimeoutMs: STALL_TIMEOUT_MS, onConnection: () => signals.push('connection'), onHeaders: () => signals.push('headers') },
   );
-  return { sut, settled, heads, controller: new RecordingController() };
+  return { sut, settled, heads, signals, controller: new RecordingController() };
 }
 
 describe(ForwardingHandler.name, () => {
@@ -82,6 +87,37 @@ describe(ForwardingHandler.name, () => {
         expect(controller.calls).toEqual(['pause', 'resume']);
       });
     });
+
+    it('should abort with ClientStalledError when the target takes nothing for the stall timeout while paused', async () => {
+      // A client that never reads: writes never complete, no drain ever comes.
+      const target = new Writable({ highWaterMark: 4, write: () => undefined });
+      const { sut, settled, controller } = makeHandler(() => target);
+      sut.onRequestStart(controller);
+      sut.onResponseStart(controller, 200);
+      sut.onResponseData(controller, Buffer.from('123456'));
+      while (settled.length === 0) await new Promise((resolve) => setTimeout(resolve, STALL_TIMEOUT_MS));
+      expect({ calls: controller.calls, settled: settled.map((s) => ({ error: s.error, headersReceived: s.headersReceived })) }).toEqual({
+        calls: ['pause', `abort:the client read nothing of the response for ${STALL_TIMEOUT_MS} ms`],
+        settled: [{ error: new ClientStalledError(STALL_TIMEOUT_MS), headersReceived: true }],
+      });
+      expect(settled[0].error).toBeInstanceOf(ClientStalledError);
+    });
+
+    it('should not abort a target that drains within the stall timeout, however long the body', async () => {
+      const target = new Writable({ highWaterMark: 4, write: (_chunk, _encoding, callback) => setTimeout(callback, 5) });
+      const settled: (Error | undefined)[] = [];
+      // Each drain comes after ~5 ms; the stall timeout is 200 times that, for a loaded machine.
+      const sut = new ForwardingHandler(() => target, (error) => settled.push(error), { stallTimeoutMs: 1000 });
+      const controller = new RecordingController();
+      sut.onRequestStart(controller);
+      sut.onResponseStart(controller, 200);
+      for (let i = 0; i < 8; i += 1) {
+        sut.onResponseData(controller, Buffer.from('123456'));
+        await new Promise<void>((resolve) => target.once('drain', () => resolve()));
+      }
+      sut.onResponseEnd();
+      expect({ settled, calls: controller.calls.filter((call) => call.startsWith('abort')) }).toEqual({ settled: [undefined], calls: [] });
+    });
   });
 
   describe('settling', () => {
@@ -102,6 +138,7 @@ describe(ForwardingHandler.name, () => {
       const sut = new ForwardingHandler(
         () => target,
         () => endedWhenSettled.push(target.writableEnded),
+        { stallTimeoutMs: STALL_TIMEOUT_MS },
       );
       const controller = new RecordingController();
       sut.onRequestStart(controller);
@@ -126,12 +163,25 @@ describe(ForwardingHandler.name, () => {
   });
 
   describe('abort', () => {
-    it('should abort a request not yet on a connection as soon as it gets one', () => {
-      const { sut, controller } = makeHandler();
-      sut.abort(new Error('client went away'));
-      expect(controller.calls).toEqual([]);
+    it('should settle at once a request still queued for a connection, and abort it as soon as it gets one', () => {
+      const { sut, settled, signals, controller } = makeHandler();
+      const reason = new Error('client went away');
+      sut.abort(reason);
+      expect({ calls: [...controller.calls], settled: [...settled] }).toEqual({ calls: [], settled: [{ error: reason, headersReceived: false }] });
       sut.onRequestStart(controller);
-      expect(controller.calls).toEqual(['abort:client went away']);
+      expect({ calls: controller.calls, settled, signals }).toEqual({ calls: ['abort:client went away'], settled: [{ error: reason, headersReceived: false }], signals: ['connection'] });
+    });
+
+    it('should write nothing more and end nothing after an abort mid-body', () => {
+      const target = new PassThrough();
+      const { sut, settled, controller } = makeHandler(() => target);
+      sut.onRequestStart(controller);
+      sut.onResponseStart(controller, 200);
+      sut.onResponseData(controller, Buffer.from('a'));
+      sut.abort(new Error('gone'));
+      sut.onResponseData(controller, Buffer.from('b'));
+      sut.onResponseEnd();
+      expect({ read: String(target.read()), ended: target.writableEnded, settled: settled.map((s) => s.error?.message) }).toEqual({ read: 'a', ended: false, settled: ['gone'] });
     });
 
     it('should abort a request in flight once, and not after it settled', () => {

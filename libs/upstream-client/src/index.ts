@@ -4,6 +4,7 @@ export { UpstreamClientModule } from './upstream-client.module';
 export { classifyUpstreamFailure } from './classify-upstream-failure';
 export type { UpstreamClientOptions } from './upstream-client.options';
 export {
+  ClientStalledError,
   UpstreamAbortedError,
   UpstreamError,
   UpstreamTimeoutError,

@@ -34,6 +34,15 @@ export class UpstreamAbortedError extends UpstreamError {
   }
 }
 
+/** The client stopped reading the response (the upstream was held paused for it this long): nobody to answer. */
+export class ClientStalledError extends UpstreamError {
+  override readonly name = 'ClientStalledError';
+  readonly reason = 'client stopped reading';
+  constructor(readonly timeoutMs: number) {
+    super(`the client read nothing of the response for ${timeoutMs} ms`);
+  }
+}
+
 /** TLS material named in the config cannot be read: raised at boot, never on a request. */
 export class UpstreamTlsFileError extends Error {
   override readonly name = 'UpstreamTlsFileError';

@@ -18,15 +18,15 @@ export class HealthController {
     return this.health.check([() => this.indicators.check('process').up({ uptimeSeconds: Math.round(process.uptime()) })]);
   }
 
-  /** Takes traffic: listening and not draining (false from the first moment of SIGTERM). */
+  /** Takes traffic: listening, not draining (false from the first moment of SIGTERM), upstream pool not exhausted too long. */
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([
       () => {
-        const { ready, listening, draining } = this.lifecycle.state;
+        const { ready, ...details } = this.lifecycle.state;
         const gateway = this.indicators.check('gateway');
-        return ready ? gateway.up({ listening, draining }) : gateway.down({ listening, draining });
+        return ready ? gateway.up(details) : gateway.down(details);
       },
     ]);
   }

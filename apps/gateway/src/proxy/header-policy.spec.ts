@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { buildDownstreamHeaders, buildUpstreamHeaders, rawHeaderValues, requestIdFrom, type UpstreamHeaderContext } from './header-policy';
+import { buildDownstreamHeaders, buildUpstreamHeaders, compileHeaderDropList, rawHeaderValues, requestIdFrom, type UpstreamHeaderContext } from './header-policy';
 
 const TRACE_ID = '80f198ee56343ba864fe8b2a57d3eff7';
 const CLIENT_SPAN_ID = 'c0ffee0ddba11f00';
@@ -24,6 +24,7 @@ function makeContext(overrides: Partial<UpstreamHeaderContext> = {}): UpstreamHe
     requestId: 'req-1',
     traceHeaders: OUR_B3_MULTI,
     tracestate: undefined,
+    drop: compileHeaderDropList(['x-envoy-*', 'X-Internal-Token']),
     ...overrides,
   };
 }
@@ -100,6 +101,10 @@ describe('header-policy', () => {
       ['no X-Forwarded-Host without the caller\'s Host', [], { forwardedHost: undefined }, { ...ADDED, 'x-forwarded-host': undefined }],
       ['X-Forwarded-Proto and -Host replaced', ['X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'spoofed'], {}, ADDED],
       ['x-request-id replaced', ['X-Request-Id', 'caller-id', 'x-request-id', 'second'], { requestId: 'chosen' }, { ...ADDED, 'x-request-id': 'chosen' }],
+      ['edge trust headers dropped by prefix, any casing (x-envoy-*)', ['X-Envoy-Force-Trace', '1', 'x-envoy-upstream-rq-timeout-ms', '1', 'x-envoy-original-path', '/admin', 'X-Envoyish', 'kept'], {},
+        { ...ADDED, 'x-envoyish': 'kept' }],
+      ['a header dropped by its exact name, not its longer relatives', ['x-internal-token', 's', 'X-Internal-Token-Id', 'kept'], {}, { ...ADDED, 'x-internal-token-id': 'kept' }],
+      ['nothing dropped with an empty drop list', ['X-Envoy-Force-Trace', '1'], { drop: compileHeaderDropList([]) }, { ...ADDED, 'x-envoy-force-trace': '1' }],
     ])('should handle %s', (_case, raw, context, expected) => {
       const withoutUndefined = Object.fromEntries(Object.entries(expected).filter(([, value]) => value !== undefined));
       expect(buildUpstreamHeaders(raw, makeContext(context))).toEqual(withoutUndefined);
@@ -108,18 +113,18 @@ describe('header-policy', () => {
 
   describe(buildDownstreamHeaders.name, () => {
     it.each<[string, string[], OutgoingHttpHeaders]>([
-      ['our request id on an empty answer', [], { 'x-request-id': 'req-1' }],
+      ['nothing from an empty answer', [], {}],
       ['end-to-end headers with every Set-Cookie kept in order', [
         'Content-Type', 'text/html', 'Set-Cookie', 'a=1; Path=/', 'Set-Cookie', 'b=2; HttpOnly', 'Cache-Control', 'no-store',
-      ], { 'content-type': 'text/html', 'set-cookie': ['a=1; Path=/', 'b=2; HttpOnly'], 'cache-control': 'no-store', 'x-request-id': 'req-1' }],
-      ['a single Set-Cookie as a string', ['Set-Cookie', 'a=1'], { 'set-cookie': 'a=1', 'x-request-id': 'req-1' }],
+      ], { 'content-type': 'text/html', 'set-cookie': ['a=1; Path=/', 'b=2; HttpOnly'], 'cache-control': 'no-store'}],
+      ['a single Set-Cookie as a string', ['Set-Cookie', 'a=1'], { 'set-cookie': 'a=1'}],
       ['hop-by-hop headers removed', [
         'Connection', 'keep-alive, X-Upstream-Hop', 'Keep-Alive', 'timeout=5', 'Transfer-Encoding', 'chunked', 'X-Upstream-Hop', '1',
         'Trailer', 'Expires', 'Upgrade', 'h2c', 'Proxy-Authenticate', 'Basic', 'Content-Length', '12',
-      ], { 'content-length': '12', 'x-request-id': 'req-1' }],
-      ['the upstream\'s x-request-id replaced by ours', ['X-Request-Id', 'upstream-id'], { 'x-request-id': 'req-1' }],
+      ], { 'content-length': '12'}],
+      ['the upstream\'s x-request-id left out (the exchange sets ours)', ['X-Request-Id', 'upstream-id'], {}],
     ])('should build %s', (_case, raw, expected) => {
-      expect(buildDownstreamHeaders(raw, 'req-1')).toEqual(expected);
+      expect(buildDownstreamHeaders(raw)).toEqual(expected);
     });
   });
 

@@ -9,6 +9,24 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'te
 const REPLACED_UPSTREAM: ReadonlySet<string> = new Set([...TRACE_HEADERS, 'expect', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
 const REPLACED_DOWNSTREAM: ReadonlySet<string> = new Set(['x-request-id']);
 
+/** Whether a (lower-case) request header name is dropped before the request goes upstream. */
+export type HeaderFilter = (name: string) => boolean;
+
+/**
+ * `server.dropRequestHeaders`: names, or prefixes ending in `*` (`x-envoy-*`), case-insensitive. Compiled
+ * once: a set lookup and a few prefix tests per header.
+ */
+export function compileHeaderDropList(patterns: readonly string[]): HeaderFilter {
+  const names = new Set<string>();
+  const prefixes: string[] = [];
+  for (const pattern of patterns) {
+    const lower = pattern.toLowerCase();
+    if (lower.endsWith('*')) prefixes.push(lower.slice(0, -1));
+    else names.add(lower);
+  }
+  return (name) => names.has(name) || prefixes.some((prefix) => name.startsWith(prefix));
+}
+
 export interface UpstreamHeaderContext {
   /** The Host header for the upstream: the route's `host`, else the upstream URL's host. */
   readonly host: string;
@@ -20,6 +38,8 @@ export interface UpstreamHeaderContext {
   readonly traceHeaders: Readonly<Record<string, string>>;
   /** The caller's tracestate, forwarded only when we send traceparent. */
   readonly tracestate: string | undefined;
+  /** Headers the edge does not pass on (trust headers of the mesh such as `x-envoy-*`). */
+  readonly drop: HeaderFilter;
 }
 
 /** Names listed in Connection are hop-by-hop for this message only. */
@@ -34,13 +54,15 @@ function connectionListed(rawHeaders: readonly string[]): Set<string> | undefine
   return listed;
 }
 
-/** Copies raw header pairs (duplicates kept, in order) except hop-by-hop, Proxy-* and the `skip` set. */
-function copyEndToEnd(rawHeaders: readonly string[], skip: ReadonlySet<string>): OutgoingHttpHeaders {
+const KEEP_ALL: HeaderFilter = () => false;
+
+/** Copies raw header pairs (duplicates kept, in order) except hop-by-hop, Proxy-*, the `skip` set and `drop`. */
+function copyEndToEnd(rawHeaders: readonly string[], skip: ReadonlySet<string>, drop: HeaderFilter = KEEP_ALL): OutgoingHttpHeaders {
   const listed = connectionListed(rawHeaders);
   const headers: OutgoingHttpHeaders = {};
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || skip.has(name) || name.startsWith('proxy-') || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || skip.has(name) || name.startsWith('proxy-') || listed?.has(name) || drop(name)) continue;
     const existing = headers[name];
     const value = rawHeaders[i + 1];
     headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [String(existing), value];
@@ -50,7 +72,7 @@ function copyEndToEnd(rawHeaders: readonly string[], skip: ReadonlySet<string>):
 
 /** Headers sent to the upstream: the caller's end-to-end headers, forwarding headers, request id, our trace. */
 export function buildUpstreamHeaders(rawHeaders: readonly string[], context: UpstreamHeaderContext): OutgoingHttpHeaders {
-  const headers = copyEndToEnd(rawHeaders, REPLACED_UPSTREAM);
+  const headers = copyEndToEnd(rawHeaders, REPLACED_UPSTREAM, context.drop);
   const priorForwardedFor = forwardedFor(rawHeaders);
   headers.host = context.host;
   if (context.clientAddress !== undefined) {
@@ -64,11 +86,9 @@ export function buildUpstreamHeaders(rawHeaders: readonly string[], context: Ups
   return headers;
 }
 
-/** Headers sent back to the client: the upstream's end-to-end headers and our request id. */
-export function buildDownstreamHeaders(rawHeaders: readonly string[], requestId: string): OutgoingHttpHeaders {
-  const headers = copyEndToEnd(rawHeaders, REPLACED_DOWNSTREAM);
-  headers['x-request-id'] = requestId;
-  return headers;
+/** Headers sent back to the client: the upstream's end-to-end headers (the exchange adds our request id). */
+export function buildDownstreamHeaders(rawHeaders: readonly string[]): OutgoingHttpHeaders {
+  return copyEndToEnd(rawHeaders, REPLACED_DOWNSTREAM);
 }
 
 function forwardedFor(rawHeaders: readonly string[]): string | undefined {

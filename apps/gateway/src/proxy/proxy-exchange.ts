@@ -1,74 +1,183 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { SpanStatusCode, type Span } from '@opentelemetry/api';
 import { TAG, type ProxySpans } from '@app/tracing';
+import type { UpstreamCall } from '@app/upstream-client';
 import type { AccessLog } from './access-log';
+import { answerFor, errorBody } from './error-answers';
 import type { ProxyMetrics } from './proxy-metrics';
+import type { QueuedResponses } from './queued-responses';
+import { expectsContinue } from './request-head';
 
-/** Where a request carries its exchange: a symbol property costs the GC less than a WeakMap entry per request. */
-const EXCHANGE = Symbol('proxyExchange');
-type RequestWithExchange = IncomingMessage & { [EXCHANGE]?: ProxyExchange };
-
-/** The exchange of a request in flight, for the exception filter (trace id in error bodies). */
-export function exchangeOf(request: IncomingMessage): ProxyExchange | undefined {
-  return (request as RequestWithExchange)[EXCHANGE];
+/** What an exchange reports to once it ends, and whether responses should ask clients to reconnect. */
+export interface ExchangeSinks {
+  readonly metrics: Pick<ProxyMetrics, 'record'>;
+  readonly accessLog: Pick<AccessLog, 'enabled' | 'write'>;
+  /** True while draining: every response carries `Connection: close`. */
+  readonly draining: () => boolean;
+  readonly queued: QueuedResponses;
 }
 
 /**
- * The state of one proxied request, finished exactly once when the response closes: the SERVER span ends
- * with the final status, the request is counted and logged. A response closed before it finished means
- * the client went away: the span gets an error tag and the status is recorded as 0 (aborted).
+ * One request on the proxy port, from its arrival to its last byte. It alone writes the response (the
+ * upstream's head and body, or our JSON error), ends both spans (CLIENT always before SERVER), records the
+ * metrics and writes the access-log line, exactly once, whichever way the request ends: response finished,
+ * connection closed (also while the response still waits behind a pipelined one), upstream failure, a
+ * client that stopped reading, the drain deadline.
  */
 export class ProxyExchange {
   route = 'unmatched';
   path: string;
-  spans?: ProxySpans;
-  failure?: string;
-  upstreamStartedAt?: number;
-  upstreamEndedAt?: number;
-  upstreamStatus?: number;
-  /** The upstream exchange in flight: aborted when the client goes away before the response is finished. */
-  upstreamCall?: { abort(): void };
+  private spans?: ProxySpans;
+  private upstreamCall?: UpstreamCall;
+  private upstreamStartedAt?: number;
+  private upstreamEndedAt?: number;
+  private upstreamStatus?: number;
+  private clientSpanOpen = false;
+  private continueSent = false;
+  private failure?: string;
+  private finished = false;
   private readonly startedAt = performance.now();
+  /** Stops watching the connection once this response, queued behind an earlier one, gets it. */
+  private leaveQueue?: () => void;
 
   constructor(
-    private readonly request: IncomingMessage,
-    private readonly response: ServerResponse,
+    readonly request: IncomingMessage,
+    readonly response: ServerResponse,
     readonly requestId: string,
-    private readonly metrics: ProxyMetrics,
-    private readonly accessLog: AccessLog,
+    private readonly sinks: ExchangeSinks,
   ) {
     // Until the target is parsed: the raw path without its query, which may carry tokens.
     this.path = (request.url ?? '').split('?')[0];
-    (request as RequestWithExchange)[EXCHANGE] = this;
     response.once('close', () => this.finish());
+    // A pipelined request's response waits for the connection until the earlier ones are done; Node emits no
+    // `close` on it if the connection closes first, so the connection is watched until the response gets it.
+    if (response.socket === null && request.socket !== null) {
+      this.leaveQueue = sinks.queued.add(request.socket, () => this.finish());
+      response.once('socket', () => this.stopWatchingQueue());
+    }
   }
 
   get traceId(): string | undefined {
     return this.spans?.outbound.traceId;
   }
 
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /**
+   * Runs `start` once this response owns its connection: at once, or for a pipelined request once the
+   * responses before it are done (requests on one connection are forwarded one at a time, as nginx does).
+   * Never runs if the exchange ends first.
+   */
+  whenActive(start: () => void): void {
+    if (this.response.socket !== null) return start();
+    this.response.once('socket', () => {
+      if (!this.finished) start();
+    });
+  }
+
+  /** `100 Continue`: the client may send the body it announced with `Expect: 100-continue`. */
+  sendContinue(): void {
+    this.continueSent = true;
+    this.response.writeContinue();
+  }
+
+  /** The upstream call is under way with these spans (the CLIENT span ends when the call settles). */
+  upstreamStarted(spans: ProxySpans, call: UpstreamCall): void {
+    this.spans = spans;
+    this.clientSpanOpen = true;
+    this.upstreamStartedAt = performance.now();
+    this.upstreamCall = call;
+  }
+
+  /** The upstream answered: its status and headers go out now; its body is then written into the response. */
+  respondWithUpstreamHead(status: number, headers: OutgoingHttpHeaders): ServerResponse {
+    this.upstreamStatus = status;
+    headers['x-request-id'] = this.requestId;
+    if (this.sinks.draining()) headers.connection = 'close';
+    this.response.writeHead(status, headers);
+    return this.response;
+  }
+
+  /** The upstream call settled: the whole body was handed over, or it failed (before or after the headers). */
+  upstreamSettled(error: Error | undefined): void {
+    this.upstreamEndedAt = performance.now();
+    this.upstreamCall = undefined;
+    if (error === undefined) return this.endClientSpan(undefined);
+    this.failure ??= error.message;
+    this.endClientSpan(this.failure);
+    this.fail(error);
+  }
+
+  /**
+   * Our own answer to a refusal or a failure: the JSON error of the one error policy while nothing was
+   * sent; once the response has started, the connection is cut (never a second status).
+   */
+  fail(error: unknown): void {
+    if (this.finished) return;
+    const answer = answerFor(error);
+    if (answer === undefined || this.response.headersSent) {
+      if (answer === undefined) this.failure ??= error instanceof Error ? error.message : String(error);
+      // The connection, not only the response: a response still queued behind a pipelined one has none yet.
+      this.request.socket?.destroy();
+      return;
+    }
+    if (answer.status >= 500) this.failure ??= error instanceof Error ? error.message : String(error);
+    const body = errorBody(answer, error, this.requestId, this.traceId);
+    const headers: OutgoingHttpHeaders = {
+      ...answer.headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': this.requestId,
+    };
+    // A client told to wait for 100 Continue that never came may still send its body: close after the answer.
+    if (this.sinks.draining() || (!this.continueSent && expectsContinue(this.request.rawHeaders))) headers.connection = 'close';
+    this.response.writeHead(answer.status, headers).end(body);
+  }
+
+  private endClientSpan(failure: string | undefined): void {
+    if (!this.clientSpanOpen || this.spans === undefined) return;
+    this.clientSpanOpen = false;
+    endHttpSpan(this.spans.client, this.upstreamStatus ?? 0, failure);
+  }
+
+  private stopWatchingQueue(): void {
+    this.leaveQueue?.();
+    this.leaveQueue = undefined;
+  }
+
   private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.stopWatchingQueue();
     const completed = this.response.writableFinished;
     const status = completed ? this.response.statusCode : 0;
-    const failure = this.failure ?? (completed ? undefined : 'client aborted');
-    // After the failure is taken: aborting settles the upstream call at once, with its own message.
+    if (!completed) this.failure ??= 'client aborted';
+    // Aborting settles the upstream call at once (upstreamSettled records its end); the CLIENT span ends first.
     if (!completed) this.upstreamCall?.abort();
+    this.endClientSpan(this.failure);
     const endedAt = performance.now();
-    if (this.spans !== undefined) endHttpSpan(this.spans.server, status, failure);
+    if (this.spans !== undefined) endHttpSpan(this.spans.server, status, this.failure);
+    this.report(status, endedAt);
+  }
+
+  private report(status: number, endedAt: number): void {
     const upstreamSeconds = this.upstreamStartedAt === undefined ? undefined : ((this.upstreamEndedAt ?? endedAt) - this.upstreamStartedAt) / 1000;
     const method = this.request.method ?? 'GET';
-    this.metrics.record({ route: this.route, method, status, durationSeconds: (endedAt - this.startedAt) / 1000, upstreamSeconds, upstreamStatus: this.upstreamStatus });
-    if (!this.accessLog.enabled) return;
-    this.accessLog.write({
+    const durationSeconds = (endedAt - this.startedAt) / 1000;
+    this.sinks.metrics.record({ route: this.route, method, status, durationSeconds, upstreamSeconds, upstreamStatus: this.upstreamStatus });
+    if (!this.sinks.accessLog.enabled) return;
+    this.sinks.accessLog.write({
       requestId: this.requestId,
       traceId: this.traceId,
       method,
       path: this.path,
       route: this.route,
       status,
-      durationMs: Math.round((endedAt - this.startedAt) * 1000) / 1000,
+      durationMs: Math.round(durationSeconds * 1e6) / 1000,
       upstreamStatus: this.upstreamStatus,
-      error: failure,
+      error: this.failure,
     });
   }
 }

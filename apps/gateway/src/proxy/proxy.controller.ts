@@ -3,14 +3,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ProxyExceptionFilter } from './proxy-exception.filter';
 import { ProxyService } from './proxy.service';
 
-/** Every path and method on the gateway port; the configured routes decide what is proxied. */
+/**
+ * Every request on the gateway port: Fastify rewrites every URL to `/` and knows every method Node parses,
+ * so this one route sees them all, and the configured routes decide what is proxied.
+ */
 @Controller()
 @UseFilters(ProxyExceptionFilter)
 export class ProxyController {
   constructor(private readonly proxy: ProxyService) {}
 
-  @All('*')
-  forward(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward(request.raw, reply);
+  @All()
+  forward(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    this.proxy.handle(request, reply);
   }
 }

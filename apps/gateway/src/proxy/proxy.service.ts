@@ -1,134 +1,124 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import { Transform, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Attributes, Tracer } from '@opentelemetry/api';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
+import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans } from '@app/tracing';
+import { UpstreamClient } from '@app/upstream-client';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
-import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans, type InboundTrace, type ProxySpans } from '@app/tracing';
-import { UpstreamClient, type UpstreamResponseHead } from '@app/upstream-client';
 import { AccessLog } from './access-log';
-import { buildDownstreamHeaders, buildUpstreamHeaders, rawHeaderValues, requestIdFrom } from './header-policy';
-import { ProxyExchange, endHttpSpan } from './proxy-exchange';
+import { buildDownstreamHeaders, buildUpstreamHeaders, compileHeaderDropList, requestIdFrom, type HeaderFilter } from './header-policy';
+import { ProxyExchange, type ExchangeSinks } from './proxy-exchange';
 import { ProxyMetrics } from './proxy-metrics';
-import { BadRequestTargetError, MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from './proxy.errors';
-import { parseRequestTarget } from './request-target';
+import { MethodNotAllowedError, PayloadTooLargeError, PipelineTooDeepError, RouteNotFoundError } from './proxy.errors';
+import { QueuedResponses } from './queued-responses';
+import { checkRequestHead, expectsContinue } from './request-head';
+import { parseRequestTarget, type RequestTarget } from './request-target';
 import { compileRoutes, matchRoute, type CompiledRoute } from './route-matcher';
 
-/** Resolves the route, starts the spans, streams the exchange through the upstream client. */
+/** Takes each request over from Fastify, admits or refuses it, starts the spans, calls the upstream. */
 @Injectable()
 export class ProxyService {
   private readonly routes: readonly CompiledRoute[];
   private readonly tracer: Tracer;
   private readonly upstreamPeers: ReadonlyMap<CompiledRoute, Attributes>;
+  private readonly dropRequestHeader: HeaderFilter;
+  private readonly sinks: ExchangeSinks;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     traceService: TraceService,
     private readonly upstream: UpstreamClient,
-    private readonly metrics: ProxyMetrics,
-    private readonly accessLog: AccessLog,
-    @Inject(GATEWAY_LIFECYCLE) private readonly lifecycle: GatewayLifecycle,
+    metrics: ProxyMetrics,
+    accessLog: AccessLog,
+    @Inject(GATEWAY_LIFECYCLE) lifecycle: GatewayLifecycle,
   ) {
     this.tracer = traceService.getTracer();
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
+    this.dropRequestHeader = compileHeaderDropList(config.server.dropRequestHeaders);
+    this.sinks = { metrics, accessLog, draining: () => lifecycle.isDraining, queued: new QueuedResponses() };
   }
 
-  async forward(request: IncomingMessage, reply: FastifyReply): Promise<void> {
-    const requestId = requestIdFrom(request.headers['x-request-id'], randomUUID);
-    const exchange = new ProxyExchange(request, reply.raw, requestId, this.metrics, this.accessLog);
-    reply.header('x-request-id', requestId);
-    // While draining, keep-alive clients are told to reconnect elsewhere after this response.
-    if (this.lifecycle.isDraining) reply.header('connection', 'close');
-    // RFC 9112 §3.2: a request with more than one Host header must be refused.
-    if (rawHeaderValues(request.rawHeaders, 'host').length > 1) throw new BadRequestTargetError('more than one Host header');
-    const target = parseRequestTarget(request.url ?? '');
+  /** Fastify hands the request over here, once: from now on only its exchange writes the response. */
+  handle(request: FastifyRequest, reply: FastifyReply): void {
+    reply.hijack();
+    const raw = request.raw;
+    const queuedBefore = raw.socket === null ? 0 : this.sinks.queued.depth(raw.socket);
+    const exchange = new ProxyExchange(raw, reply.raw, requestIdFrom(raw.headers['x-request-id'], randomUUID), this.sinks);
+    try {
+      if (queuedBefore >= this.config.server.maxPipelinedRequests) throw new PipelineTooDeepError(this.config.server.maxPipelinedRequests);
+      // Fastify routes every URL to the one proxy route (rewriteUrl): the target as received is ours to parse.
+      this.admit(exchange, parseRequestTarget(request.originalUrl));
+    } catch (error) {
+      exchange.fail(error);
+    }
+  }
+
+  /** Refusals come first (typed errors, answered by the exchange); an admitted request waits for its turn. */
+  private admit(exchange: ProxyExchange, target: RequestTarget): void {
+    const { request } = exchange;
+    checkRequestHead(request.rawHeaders, this.config.server.maxBodyBytes);
     exchange.path = target.path;
     const method = request.method ?? 'GET';
     const match = matchRoute(this.routes, method, target.path);
     if (match.kind === 'not_found') throw new RouteNotFoundError(target.path);
     if (match.kind === 'method_not_allowed') throw new MethodNotAllowedError(match.allow);
-    const { route, upstreamPath } = match;
-    exchange.route = route.label;
-    const limit = this.config.server.maxBodyBytes;
-    if (limit > 0 && Number(request.headers['content-length'] ?? 0) > limit) throw new PayloadTooLargeError(limit);
-
-    const inbound = extractInboundTrace(request.headers);
-    const spans = this.startSpans(request, inbound, method, route, target.path, upstreamPath, requestId);
-    exchange.spans = spans;
-    const body = requestBody(request, limit);
-    exchange.upstreamStartedAt = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      exchange.upstreamCall = this.upstream.forward(
-        {
-          origin: route.origin,
-          path: `${route.basePath}${upstreamPath}${target.query}`,
-          method,
-          headers: buildUpstreamHeaders(request.rawHeaders, {
-            host: route.host ?? route.upstream.host,
-            clientAddress: request.socket.remoteAddress,
-            forwardedHost: request.headers.host,
-            requestId,
-            traceHeaders: formatTraceHeaders(spans.outbound, this.config.tracing.propagators),
-            tracestate: inbound.tracestate,
-          }),
-          body,
-          timeoutMs: route.timeoutMs,
-        },
-        (head) => this.startResponse(exchange, head, reply),
-        // Synchronous, before the response ends: the CLIENT span closes before the SERVER span.
-        (error) => {
-          exchange.upstreamEndedAt = performance.now();
-          if (error === undefined) {
-            endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, undefined);
-            return resolve();
-          }
-          const failure = body?.errored instanceof PayloadTooLargeError ? body.errored : error;
-          exchange.failure = failure.message;
-          endHttpSpan(spans.client, exchange.upstreamStatus ?? 0, exchange.failure);
-          // Nothing sent yet: the exception filter answers (502, 504, 413).
-          if (exchange.upstreamStatus === undefined) return reject(failure);
-          // Headers already sent: too late to answer; the cut connection shows the client the response is incomplete.
-          reply.raw.destroy();
-          resolve();
-        },
-      );
+    exchange.route = match.route.label;
+    exchange.whenActive(() => {
+      try {
+        this.forward(exchange, match.route, match.upstreamPath, target.query, method);
+      } catch (error) {
+        exchange.fail(error);
+      }
     });
   }
 
-  private startSpans(request: IncomingMessage, inbound: InboundTrace, method: string, route: CompiledRoute, path: string, upstreamPath: string, requestId: string): ProxySpans {
-    return startProxySpans(this.tracer, inbound, {
+  private forward(exchange: ProxyExchange, route: CompiledRoute, upstreamPath: string, query: string, method: string): void {
+    const { request, requestId } = exchange;
+    const inbound = extractInboundTrace(request.headers);
+    const spans = startProxySpans(this.tracer, inbound, {
       name: `${method} ${route.label}`,
       serverAttributes: {
         [TAG.httpMethod]: method,
-        [TAG.httpPath]: path,
+        [TAG.httpPath]: exchange.path,
         [TAG.httpRoute]: route.path,
         [TAG.requestId]: requestId,
         [ENDPOINT_ATTRIBUTE.peerAddress]: request.socket.remoteAddress,
         [ENDPOINT_ATTRIBUTE.peerPort]: request.socket.remotePort,
       },
-      clientAttributes: {
-        [TAG.httpMethod]: method,
-        [TAG.httpPath]: upstreamPath,
-        ...this.upstreamPeers.get(route),
-      },
+      clientAttributes: { [TAG.httpMethod]: method, [TAG.httpPath]: upstreamPath, ...this.upstreamPeers.get(route) },
     });
-  }
-
-  /** The upstream's status and headers go out as they arrive; its body is then written straight into the response. */
-  private startResponse(exchange: ProxyExchange, head: UpstreamResponseHead, reply: FastifyReply): ServerResponse {
-    const headers = buildDownstreamHeaders(head.rawHeaders, exchange.requestId);
-    if (this.lifecycle.isDraining) headers.connection = 'close';
-    // Written on the raw response (measured cheaper than Fastify's stream send). Hijacked only once the head
-    // is written: if writeHead refuses a header, the exception filter can still answer 502.
-    reply.raw.writeHead(head.status, headers);
-    reply.hijack();
-    exchange.upstreamStatus = head.status;
-    return reply.raw;
+    const limit = this.config.server.maxBodyBytes;
+    const body = requestBody(request, limit);
+    // The client waited for our go-ahead before sending its body (the server does not send it by itself).
+    if (body !== undefined && expectsContinue(request.rawHeaders)) exchange.sendContinue();
+    const call = this.upstream.forward(
+      {
+        origin: route.origin,
+        path: `${route.basePath}${upstreamPath}${query}`,
+        method,
+        headers: buildUpstreamHeaders(request.rawHeaders, {
+          host: route.host ?? route.upstream.host,
+          clientAddress: request.socket.remoteAddress,
+          forwardedHost: request.headers.host,
+          requestId,
+          traceHeaders: formatTraceHeaders(spans.outbound, this.config.tracing.propagators),
+          tracestate: inbound.tracestate,
+          drop: this.dropRequestHeader,
+        }),
+        body,
+        timeoutMs: route.timeoutMs,
+      },
+      (head) => exchange.respondWithUpstreamHead(head.status, buildDownstreamHeaders(head.rawHeaders)),
+      // Synchronous, before the response ends: the CLIENT span closes before the SERVER span.
+      (error) => exchange.upstreamSettled(body?.errored instanceof PayloadTooLargeError ? body.errored : error),
+    );
+    exchange.upstreamStarted(spans, call);
   }
 }
 

@@ -36,6 +36,8 @@ describe(parseRequestTarget.name, () => {
     ['a fragment dropped', '/a#frag', { path: '/a', query: '' }],
     ['a fragment after a query dropped', '/a?x=1#frag', { path: '/a', query: '?x=1' }],
     ['a fragment containing ? dropped whole (RFC 3986 §3.5)', '/a#frag?x=1', { path: '/a', query: '' }],
+    ['well-formed percent-encodings kept as sent', '/a%20b/%C3%A9', { path: '/a%20b/%C3%A9', query: '' }],
+    ['a malformed percent-encoding in the query, forwarded as sent', '/a?q=%zz', { path: '/a', query: '?q=%zz' }],
   ])('should read %s', (_case, target, expected) => {
     expect(parseRequestTarget(target)).toEqual(expected);
   });
@@ -63,6 +65,9 @@ describe(parseRequestTarget.name, () => {
     ['a line feed', '/a\nb', 'the path contains a backslash, an encoded slash or a control character'],
     ['a DEL', '/a\u007fb', 'the path contains a backslash, an encoded slash or a control character'],
     ['an encoded slash in absolute-form', 'http://gw/a%2Fb', 'the path contains a backslash, an encoded slash or a control character'],
+    ['a % without hex digits', '/api/%zz', 'the path contains a malformed percent-encoding'],
+    ['a % with one hex digit at the end', '/api/%a', 'the path contains a malformed percent-encoding'],
+    ['a lone % at the end', '/api/%', 'the path contains a malformed percent-encoding'],
   ])('should refuse %s', (_case, target, message) => {
     expect(() => parseRequestTarget(target)).toThrow(new BadRequestTargetError(message));
     expect(() => parseRequestTarget(target)).toThrow(BadRequestTargetError);

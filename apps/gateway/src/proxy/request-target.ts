@@ -11,6 +11,8 @@ export interface RequestTarget {
 // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const AMBIGUOUS = /[\\\x00-\x1f\x7f]|%(?:2f|5c|00)/i;
 const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+/** RFC 3986 §2.1: `%` is always followed by two hex digits. */
+const MALFORMED_PERCENT = /%(?![0-9a-f]{2})/i;
 
 /**
  * The request target as a path we route on. Absolute-form targets keep only their path (their host is
@@ -28,6 +30,7 @@ export function parseRequestTarget(rawTarget: string): RequestTarget {
   const rawPath = queryStart === -1 ? target : target.slice(0, queryStart);
   const query = queryStart === -1 ? '' : target.slice(queryStart);
   if (AMBIGUOUS.test(rawPath)) throw new BadRequestTargetError('the path contains a backslash, an encoded slash or a control character');
+  if (MALFORMED_PERCENT.test(rawPath)) throw new BadRequestTargetError('the path contains a malformed percent-encoding');
   return { path: normalisePath(rawPath), query };
 }
 

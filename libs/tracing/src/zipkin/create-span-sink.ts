@@ -1,5 +1,5 @@
 import type { Meter } from '@opentelemetry/api';
-import type { ZipkinConfig } from '@app/config';
+import { collectorSecrets, scrubSecrets, type ZipkinConfig } from '@app/config';
 import type { BufferedLineWriter } from '../output/buffered-line-writer';
 import { spanBytesEncoderFor } from './encoders/span-bytes-encoders';
 import type { ReporterLogger } from './reporter/rate-limited-log';
@@ -11,6 +11,12 @@ import type { ZipkinSpanSink } from './zipkin-span-sink';
 export function createSpanSink(zipkin: ZipkinConfig, meter: Meter, stdout: BufferedLineWriter, logger: ReporterLogger): ZipkinSpanSink {
   if (zipkin.endpoint === undefined) return new StdoutSpanSink(stdout);
   const encoder = spanBytesEncoderFor(zipkin.apiVersion, zipkin.encoding);
+  // Collector answers can echo the URL (Spring's 404 JSON) or request headers: no secret reaches a log line.
+  const secrets = collectorSecrets(zipkin.endpoint, zipkin.headers);
+  const scrubbingLogger: ReporterLogger = {
+    warn: (message) => logger.warn(scrubSecrets(message, secrets)),
+    error: (message) => logger.error(scrubSecrets(message, secrets)),
+  };
   return new ZipkinReporter({
     endpointUrl: collectorUrl(zipkin.endpoint, encoder.path),
     encoder,
@@ -28,7 +34,7 @@ export function createSpanSink(zipkin: ZipkinConfig, meter: Meter, stdout: Buffe
     maxBackoffMs: zipkin.maxBackoffMs,
     closeTimeoutMs: zipkin.closeTimeoutMs,
     meter,
-    logger,
+    logger: scrubbingLogger,
   });
 }
 

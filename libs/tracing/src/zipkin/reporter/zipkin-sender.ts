@@ -18,7 +18,10 @@ const GZIP_OPTIONS = { level: 1 };
  */
 const IDLE_SOCKET_TIMEOUT_MS = 4000;
 
-/** Bytes of a collector's answer kept for the log; the rest is read and discarded so the socket is reused. */
+/**
+ * Bytes of a collector's answer read at most: kept for the log; a longer answer is not read on (a collector
+ * answering 200 MiB bodies would cost the gateway CPU for nothing): its connection is dropped instead.
+ */
 const ANSWER_KEEP_BYTES = 1024;
 
 export interface ZipkinSenderOptions {
@@ -116,15 +119,20 @@ function post(request: PostRequest): Promise<SendResult> {
   return new Promise<SendResult>((resolve) => {
     if (signal.aborted) return resolve({ kind: 'retryable', reason: 'aborted' });
     let settled = false;
+    // The result may be known (a 2xx status line) before the exchange is over: the timer and the abort signal
+    // still bound the rest, so a stalled answer never holds a socket.
     const finish = (result: SendResult): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
       resolve(result);
     };
     let req: http.ClientRequest | undefined;
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    };
     const fail = (reason: string): void => {
+      done();
       finish({ kind: 'retryable', reason });
       req?.destroy();
     };
@@ -133,7 +141,10 @@ function post(request: PostRequest): Promise<SendResult> {
     timer.unref();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      req = client.request(url, { method: 'POST', agent, headers }, (res) => readAnswer(res, finish, fail));
+      req = client.request(url, { method: 'POST', agent, headers }, (res) => {
+        res.once('close', done);
+        readAnswer(res, finish, fail);
+      });
     } catch (error) {
       // Headers are validated at construction; this only guards the promise against a synchronous throw.
       return fail(`request not sent: ${describeError(error)}`);
@@ -143,15 +154,24 @@ function post(request: PostRequest): Promise<SendResult> {
   });
 }
 
-/** Reads the whole answer (a socket returns to the pool only once its response is consumed). */
+/**
+ * A 2xx status line means delivered, whatever the body does next (a collector that stalls its body must not
+ * get the message again). Any answer's body is read up to ANSWER_KEEP_BYTES, so a short one returns the
+ * socket to the pool; past that the socket is destroyed. Other statuses are classified on that excerpt.
+ */
 function readAnswer(res: http.IncomingMessage, finish: (result: SendResult) => void, fail: (reason: string) => void): void {
+  const status = res.statusCode ?? 0;
+  if (status >= 200 && status < 300) finish(classifyResponse(status, ''));
   const kept: Buffer[] = [];
   let keptBytes = 0;
   res.on('data', (chunk: Buffer) => {
-    if (keptBytes < ANSWER_KEEP_BYTES) kept.push(chunk);
+    kept.push(chunk);
     keptBytes += chunk.length;
+    if (keptBytes <= ANSWER_KEEP_BYTES) return;
+    finish(classifyResponse(status, Buffer.concat(kept).subarray(0, ANSWER_KEEP_BYTES).toString('utf8')));
+    res.destroy();
   });
-  res.on('end', () => finish(classifyResponse(res.statusCode ?? 0, Buffer.concat(kept).toString('utf8'))));
+  res.on('end', () => finish(classifyResponse(status, Buffer.concat(kept).toString('utf8'))));
   res.on('error', (error) => fail(`answer interrupted: ${describeError(error)}`));
   res.on('close', () => {
     if (!res.complete) fail('answer interrupted');
