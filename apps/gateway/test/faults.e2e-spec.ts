@@ -19,6 +19,9 @@ const IDLE_TIMEOUT_MS = 500;
 /** What a fault may take beyond its timeout on a loaded 2-core runner (Node timers, one GC, the client). */
 const SLACK_MS = 1000;
 const CALLER_SPAN = 'a2fb4a1d1a96d312';
+/** Issue 11's case, scaled down: an upstream that resets a fresh connection just before the route's timeout. */
+const LATE_RESET_TIMEOUT_MS = 1500;
+const LATE_RESET_MS = 1400;
 
 let traceCounter = 0;
 function uniqueTraceId(): string {
@@ -69,6 +72,26 @@ function staleConnectionUpstream(): { server: HttpServer; arrivals: StaleArrival
   return { server, arrivals };
 }
 
+/** Accepts connections, counts the requests written on them, and resets each connection `afterMs` after it opened. */
+function lateResetUpstream(afterMs: number): { server: NetServer; requests: () => number } {
+  let requests = 0;
+  const server = createNetServer((socket) => {
+    socket.on('data', (chunk: Buffer) => (requests += chunk.toString('latin1').split('\r\n').filter((line) => / HTTP\/1\.1$/.test(line)).length));
+    socket.on('error', () => undefined);
+    const timer = setTimeout(() => socket.resetAndDestroy(), afterMs);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  return { server, requests: () => requests };
+}
+
+/** Answers 204 with a body it should not have, written in the same packet as the head. */
+function noContentWithBodyUpstream(): NetServer {
+  return createNetServer((socket) => {
+    socket.once('data', () => socket.write('HTTP/1.1 204 No Content\r\nContent-Length: 12\r\nX-Upstream: raw\r\n\r\nnot allowed\n'));
+    socket.on('error', () => undefined);
+  });
+}
+
 describe('faults (gateway process, failing upstreams, clients and collector)', () => {
   let upstream: StandInUpstream;
   let observing: ObservingUpstream;
@@ -77,6 +100,8 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
   let garbagePort: number;
   let stale: ReturnType<typeof staleConnectionUpstream>;
   let idleCloser: HttpServer;
+  let lateReset: ReturnType<typeof lateResetUpstream>;
+  let noContent: NetServer;
   let gateway: GatewayProcess;
 
   beforeAll(async () => {
@@ -93,6 +118,11 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
       request.once('end', () => response.writeHead(200).end('fresh\n'));
     });
     const idleCloserPort = await listenOnLoopback(idleCloser);
+    // Resets a fresh connection shortly before the route's deadline: a retry would exceed it.
+    lateReset = lateResetUpstream(LATE_RESET_MS);
+    const lateResetPort = await listenOnLoopback(lateReset.server);
+    noContent = noContentWithBodyUpstream();
+    const noContentPort = await listenOnLoopback(noContent);
     const config = {
       ingressGateway: { url: upstream.url, idleTimeoutMs: IDLE_TIMEOUT_MS },
       // Collector failures settle in about a second: 3 tries, 300 ms each, short backoff.
@@ -104,6 +134,8 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
         { name: 'garbage', path: '/garbage', upstream: `http://127.0.0.1:${garbagePort}` },
         { name: 'stale', path: '/stale/', prefix: true, upstreamPath: '/', upstream: `http://127.0.0.1:${stalePort}` },
         { name: 'idle-closer', path: '/idle-closer', upstream: `http://127.0.0.1:${idleCloserPort}` },
+        { name: 'late-reset', path: '/late-reset', upstream: `http://127.0.0.1:${lateResetPort}`, timeoutMs: LATE_RESET_TIMEOUT_MS },
+        { name: 'no-content', path: '/no-content', upstream: `http://127.0.0.1:${noContentPort}` },
       ],
     };
     gateway = await startGateway(gatewayEnv({ collector, config }));
@@ -114,7 +146,7 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
     await Promise.all([upstream.close(), observing.close(), collector.close()]);
     stale.server.closeAllConnections();
     idleCloser.closeAllConnections();
-    for (const server of [garbage.server, stale.server, idleCloser]) server.close();
+    for (const server of [garbage.server, stale.server, idleCloser, lateReset.server, noContent]) server.close();
   });
 
   const gatewayPid = (): number => gateway.child.pid ?? 0;
@@ -206,6 +238,14 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
       await expectErrorSpans(traceId);
     });
 
+    it('should not retry a request a fresh connection failed, nor answer after the route timeout', async () => {
+      const started = performance.now();
+      const outcome = await exchange(`${gateway.url}/late-reset`);
+      const elapsedMs = performance.now() - started;
+      expect({ status: outcome.status, upstreamRequests: lateReset.requests() }).toEqual({ status: 502, upstreamRequests: 1 });
+      expect(elapsedMs).toBeLessThan(LATE_RESET_TIMEOUT_MS + SLACK_MS);
+    });
+
     it('should open a new connection, not reuse a pooled one the upstream closed while idle', async () => {
       const first = await exchange(`${gateway.url}/idle-closer`);
       expect(first.status).toBe(200);
@@ -215,6 +255,16 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
       expect(pooled).toBe(0);
       const second = await exchange(`${gateway.url}/idle-closer`);
       expect(second).toMatchObject({ status: 200, body: 'fresh\n' });
+    });
+  });
+
+  describe('answers without a body', () => {
+    it('should pass an upstream 204 that carries a body on as a complete 204, without the body', async () => {
+      const requestId = 'no-content-with-body';
+      const outcome = await exchange(`${gateway.url}/no-content`, { headers: { 'x-request-id': requestId } });
+      const line = await eventually(() => gateway.jsonLines().find((entry) => entry.requestId === requestId), (found) => found !== undefined);
+      expect({ status: outcome.status, body: outcome.body, upstreamHeader: outcome.headers['x-upstream'], logged: { status: line?.status, error: line?.error } })
+        .toEqual({ status: 204, body: '', upstreamHeader: 'raw', logged: { status: 204, error: undefined } });
     });
   });
 

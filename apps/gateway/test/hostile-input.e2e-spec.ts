@@ -316,8 +316,15 @@ describe('hostile input (gateway process)', () => {
     it('should never print a secret, nor put one in a metric or an error body, whatever the outcome', async () => {
       const withSecrets = { ...CLIENT_SECRET_HEADERS };
       const q = `?access_token=${SECRETS.clientQuery}`;
-      // The collector fails a few times, so the reporter logs about it (with the URL, redacted).
-      collector.answerNext(COLLECTOR_BEHAVIOURS.reject, COLLECTOR_BEHAVIOURS.fail, COLLECTOR_BEHAVIOURS.reset);
+      // The collector fails a few times, so the reporter logs about it (with the URL, redacted); the first
+      // answer echoes the request as Spring's error JSON does: path, query and the auth header.
+      const echo = JSON.stringify({
+        status: 404,
+        error: 'Not Found',
+        path: `/adapt_${SECRETS.collectorPathToken}/api/v2/spans?token=${SECRETS.collectorQueryToken}`,
+        headers: { authorization: `Bearer ${SECRETS.collectorHeader}`, url: `http://reporter:${SECRETS.collectorUserinfo}@collector/` },
+      });
+      collector.answerNext({ kind: 'answer', status: 404, body: echo }, COLLECTOR_BEHAVIOURS.reject, COLLECTOR_BEHAVIOURS.fail, COLLECTOR_BEHAVIOURS.reset);
       const outcomes = [
         await exchange(`${gateway.url}/api/ok${q}`, { headers: withSecrets }),
         await exchange(`${gateway.url}/api/status/500${q}`, { headers: withSecrets }),

@@ -22,7 +22,8 @@ const DRIP_EVERY_MS = 50;
  * show: whether the gateway aborted our side when its client went away. By path:
  *   /drip             200, then 1 line every 50 ms for 20 s     /sink   reads the body, then answers {bytes}
  *   /cut-mid-body     200 with Content-Length 1000, 100 bytes, then the connection is destroyed
- *   anything else     200 {"url"}
+ *   /download/<bytes> 200 with that many bytes, written as fast as the gateway reads them
+ *   /slow/<ms>        200 {"url"} after ms                       anything else     200 {"url"}
  */
 export class ObservingUpstream extends LoopbackHttpServer {
   readonly exchanges: ObservedExchange[] = [];
@@ -52,6 +53,14 @@ export class ObservingUpstream extends LoopbackHttpServer {
       request.once('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ bytes: exchange.bodyBytes })));
     } else if (path === '/drip') {
       this.drip(response);
+    } else if (path.startsWith('/download/')) {
+      request.resume();
+      this.download(response, Number(path.slice('/download/'.length)));
+    } else if (path.startsWith('/slow/')) {
+      request.resume();
+      const timer = setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: exchange.url })), Number(path.slice('/slow/'.length)));
+      this.timers.add(timer);
+      response.once('close', () => clearTimeout(timer));
     } else if (path === '/cut-mid-body') {
       response.writeHead(200, { 'content-type': 'text/plain', 'content-length': 1000 });
       response.write('x'.repeat(100), () => response.socket?.destroy());
@@ -59,6 +68,22 @@ export class ObservingUpstream extends LoopbackHttpServer {
       request.resume();
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: exchange.url }));
     }
+  }
+
+  /** Streams `total` bytes with backpressure: a client of the gateway that stops reading stalls this too. */
+  private download(response: ServerResponse, total: number): void {
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let sent = 0;
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+    const pump = (): void => {
+      while (sent < total && !response.destroyed) {
+        const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));
+        sent += piece.length;
+        if (!response.write(piece)) return void response.once('drain', pump);
+      }
+      if (!response.destroyed) response.end();
+    };
+    pump();
   }
 
   private drip(response: ServerResponse): void {

@@ -1,3 +1,6 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { deliverMessage } from './message-delivery';
 import { RateLimitedLog } from './rate-limited-log';
@@ -11,6 +14,12 @@ import type { PrepareResult, SendResult } from './send-result';
 const SECRET_PATH = '/adapt_SECRET123/api/v2/spans';
 const BODY = Buffer.from('[{"traceId":"463ac35c9f6413ad","id":"0000000000000001"}]');
 const WAIT_MS = 2000;
+
+/** Polls `probe` every 10 ms for up to WAIT_MS; resolves with its last answer. */
+async function eventuallyTrue(probe: () => boolean): Promise<boolean> {
+  for (let waited = 0; !probe() && waited < WAIT_MS; waited += 10) await delay(10);
+  return probe();
+}
 
 describe('ZipkinSender', () => {
   let collector: StandInCollector;
@@ -124,6 +133,61 @@ describe('ZipkinSender', () => {
       await collector.waitFor((requests) => requests.length === 1, WAIT_MS);
       abort.abort();
       await expect(sending).resolves.toEqual({ kind: 'retryable', reason: 'aborted' });
+    });
+  });
+
+  describe('answers that misbehave (a raw collector)', () => {
+    let raw: Server;
+    let rawUrl: string;
+    const rawRequests: { bytesWritten: number; closed: boolean }[] = [];
+
+    /** Answers every POST with `status` and then `body(response)` decides what follows the head. */
+    const startRaw = async (status: number, body: (response: ServerResponse, record: { bytesWritten: number; closed: boolean }) => void): Promise<void> => {
+      raw = createServer((request, response) => {
+        const record = { bytesWritten: 0, closed: false };
+        rawRequests.push(record);
+        response.once('close', () => (record.closed = true));
+        request.resume();
+        request.once('end', () => body(response.writeHead(status, { 'content-type': 'application/json' }), record));
+      });
+      await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+      rawUrl = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/api/v2/spans`;
+    };
+
+    afterEach(async () => {
+      rawRequests.length = 0;
+      raw.closeAllConnections();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    });
+
+    it('should read at most the first KiB of a huge error answer, then drop the connection', async () => {
+      const total = 200 * 1024 * 1024;
+      await startRaw(500, (response, record) => {
+        const chunk = Buffer.alloc(64 * 1024, 0x61);
+        const pump = (): void => {
+          while (!response.destroyed && record.bytesWritten < total) {
+            record.bytesWritten += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', pump);
+          }
+        };
+        pump();
+      });
+      sut.close();
+      sut = createZipkinSender({ endpointUrl: rawUrl, contentType: 'application/json', headers: {}, gzip: false, requestTimeoutMs: 10_000, maxInFlight: 1 });
+      const result = await sut.send(BODY, never);
+      const closed = await eventuallyTrue(() => rawRequests[0]?.closed === true);
+      expect({ kind: result.kind, reason: result.kind === 'retryable' ? result.reason : '', closed }).toEqual({ kind: 'retryable', reason: `HTTP 500: ${'a'.repeat(200)}…`, closed: true });
+      // What the socket buffers took before the gateway cut it: megabytes at most, never the 200 MiB.
+      expect(rawRequests[0].bytesWritten).toBeLessThan(32 * 1024 * 1024);
+    });
+
+    it('should count a 2xx status line as delivered although the body then stalls, and drop that socket after the request timeout', async () => {
+      await startRaw(202, (response) => response.write('{"accepted":'));
+      sut.close();
+      sut = createZipkinSender({ endpointUrl: rawUrl, contentType: 'application/json', headers: {}, gzip: false, requestTimeoutMs: 300, maxInFlight: 1 });
+      const result = await sut.send(BODY, never);
+      const closed = await eventuallyTrue(() => rawRequests[0]?.closed === true);
+      expect({ result, closed, requests: rawRequests.length }).toEqual({ result: { kind: 'ok' }, closed: true, requests: 1 });
     });
   });
 
