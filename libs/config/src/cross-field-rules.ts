@@ -27,11 +27,16 @@ export function findCrossFieldProblems(config: GatewayConfig): string[] {
     problems.push(`${formatPath(['ingressGateway', 'tls'])}: certFile and keyFile go together`);
   }
   if (Array.isArray(config.routes) && routes.length === 0) problems.push('routes: must list at least one route');
+  const sampler = (config.tracing as Partial<GatewayConfig['tracing']> | undefined)?.sampler;
+  const ratioSampler = sampler === 'traceidratio' || sampler === 'parentbased_traceidratio';
   const seenPaths = new Map<string, number>();
   const seenNames = new Map<string, number>();
   routes.forEach((route, index) => {
     if (route.upstream === undefined && ingressGateway.url === undefined) {
       problems.push(`routes[${index}].upstream: required when ingressGateway.url (INGRESS_GATEWAY_URL) is not set`);
+    }
+    if (route.samplerArg !== undefined && sampler !== undefined && !ratioSampler) {
+      problems.push(`routes[${index}].samplerArg: only the ratio samplers use it (tracing.sampler is ${String(sampler)}; use traceidratio or parentbased_traceidratio)`);
     }
     const key = `${route.prefix === true ? 'prefix' : 'exact'} ${route.path}`;
     const samePath = seenPaths.get(key);

@@ -27,6 +27,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'OTEL_TRACES_SAMPLER', path: ['tracing', 'sampler'], kind: 'string' },
   { env: 'OTEL_TRACES_SAMPLER_ARG', path: ['tracing', 'samplerArg'], kind: 'number' },
   { env: 'TRACE_ID_BITS', path: ['tracing', 'traceIdBits'], kind: 'int' },
+  { env: 'TRACE_ID_RESPONSE_HEADER', path: ['tracing', 'responseTraceIdHeader'], kind: 'string' },
+  { env: 'OTEL_RESOURCE_ATTRIBUTES', path: ['tracing', 'resourceAttributes'], kind: 'map' },
+  { env: 'TRACING_HONOR_DEBUG', path: ['tracing', 'honorDebug'], kind: 'bool' },
   { env: 'OTEL_EXPORTER_ZIPKIN_ENDPOINT', path: ['zipkin', 'endpoint'], kind: 'string' },
   { env: 'ZIPKIN_API_VERSION', path: ['zipkin', 'apiVersion'], kind: 'string' },
   { env: 'ZIPKIN_ENCODING', path: ['zipkin', 'encoding'], kind: 'string' },
@@ -70,7 +73,7 @@ export function parseEnvValue(raw: string, kind: EnvKind): unknown {
   }
 }
 
-/** `name=value,name2=value2`, the OTEL_EXPORTER_*_HEADERS format (values may be percent-encoded). */
+/** `name=value,name2=value2`, the OTEL_EXPORTER_*_HEADERS and OTEL_RESOURCE_ATTRIBUTES format (values may be percent-encoded). */
 function parseHeaderList(text: string): Record<string, string> | string {
   const headers: Record<string, string> = {};
   for (const pair of text.split(',').filter((p) => p.trim() !== '')) {

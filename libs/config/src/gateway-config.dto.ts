@@ -37,6 +37,7 @@ import {
 } from './gateway-config.enums';
 import { IsBindHost } from './is-bind-host.validator';
 import { IsStringRecord } from './is-string-record.validator';
+import { IsHeaderTagMap, IsTagMap } from './is-tag-map.validator';
 
 const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 // class-validator runs a property's decorators right to left and (with stopAtFirstError) reports the first
@@ -48,6 +49,7 @@ const ROUTE_PATH_MESSAGE = 'must be an absolute path without //, . or .. segment
 /** An RFC 9110 field name, optionally followed by `*` (a prefix); a bare `*` would drop everything. */
 const HEADER_PATTERN = /^[A-Za-z0-9!#$%&'+.^_`|~-]+\*?$/;
 const HEADER_PATTERN_MESSAGE = 'each value must be a header name, or a header-name prefix ending in *';
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export class ServerConfig {
   @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
@@ -108,6 +110,10 @@ export class RouteConfig {
   host?: string;
   @IsOptional() @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' }) upstream?: string;
   @IsOptional() @Min(1) @IsInt() timeoutMs?: number;
+  /** remoteEndpoint.serviceName of this route's CLIENT spans (the service Zipkin draws the dependency link to). */
+  @IsOptional() @MinLength(1) @MaxLength(255) @IsString() serviceName?: string;
+  /** Sampling ratio for this route's requests that carry no decision (ratio samplers only). */
+  @IsOptional() @Min(0) @Max(1) @IsNumber({ allowNaN: false, allowInfinity: false }) samplerArg?: number;
 }
 
 export class TracingConfig {
@@ -117,6 +123,15 @@ export class TracingConfig {
   @IsIn(SAMPLERS, { message: `must be one of ${SAMPLERS.join(', ')}` }) sampler!: SamplerName;
   @Min(0) @Max(1) @IsNumber({ allowNaN: false, allowInfinity: false }) samplerArg!: number;
   @IsIn(TRACE_ID_BITS, { message: 'must be 64 or 128' }) traceIdBits!: TraceIdBits;
+  /** Response header that carries the trace id on every answer of a matched route; absent = off. */
+  @IsOptional() @Matches(HEADER_NAME, { message: 'must be a header name' }) @IsString() responseTraceIdHeader?: string;
+  /** Tags on every exported span; OTEL_RESOURCE_ATTRIBUTES (resourceAttributes) wins per key. */
+  @IsTagMap() @IsObject() staticTags!: Record<string, string>;
+  @IsTagMap() @IsObject() resourceAttributes!: Record<string, string>;
+  /** Request header name → SERVER span tag name. */
+  @IsHeaderTagMap() @IsObject() requestHeaderTags!: Record<string, string>;
+  /** false: an inbound debug flag reads as "sampled", and debug is neither exported nor propagated. */
+  @IsBoolean() honorDebug!: boolean;
 }
 
 export class ZipkinConfig {

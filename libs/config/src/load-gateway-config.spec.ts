@@ -22,7 +22,10 @@ const DEFAULT_CONFIG = {
     poolExhaustedUnreadyMs: 10000, tls: { insecureSkipVerify: false },
   },
   routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] }],
-  tracing: { serviceName: 'external-proxy', propagators: ['b3multi'], sampler: 'parentbased_traceidratio', samplerArg: 1, traceIdBits: 128 },
+  tracing: {
+    serviceName: 'external-proxy', propagators: ['b3multi'], sampler: 'parentbased_traceidratio', samplerArg: 1, traceIdBits: 128,
+    staticTags: {}, resourceAttributes: {}, requestHeaderTags: {}, honorDebug: true,
+  },
   zipkin: {
     apiVersion: 'v2', encoding: 'json', headers: {}, gzip: true, queuedMaxSpans: 10000, queuedMaxBytes: 16777216, messageMaxBytes: 512000,
     messageMaxSpans: 512, flushIntervalMs: 1000, requestTimeoutMs: 10000, maxInFlight: 2, maxAttempts: 5, initialBackoffMs: 200,
@@ -102,6 +105,9 @@ describe(loadGatewayConfig.name, () => {
       [{ OTEL_TRACES_SAMPLER: 'always_on' }, [['tracing.sampler', 'always_on']]],
       [{ OTEL_TRACES_SAMPLER_ARG: '0.25' }, [['tracing.samplerArg', 0.25]]],
       [{ TRACE_ID_BITS: '64' }, [['tracing.traceIdBits', 64]]],
+      [{ TRACE_ID_RESPONSE_HEADER: 'x-trace-id' }, [['tracing.responseTraceIdHeader', 'x-trace-id']]],
+      [{ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=prod,team=edge%20ops' }, [['tracing.resourceAttributes', { 'deployment.environment': 'prod', team: 'edge ops' }]]],
+      [{ TRACING_HONOR_DEBUG: 'false' }, [['tracing.honorDebug', false]]],
       [{ OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'http://zipkin:9411/api/v2/spans' }, [['zipkin.endpoint', 'http://zipkin:9411/api/v2/spans']]],
       [{ ZIPKIN_API_VERSION: 'v1' }, [['zipkin.apiVersion', 'v1']]],
       [{ ZIPKIN_ENCODING: 'proto3' }, [['zipkin.encoding', 'proto3']]],

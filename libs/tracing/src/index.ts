@@ -15,7 +15,8 @@ export {
 } from './propagation/trace-ids';
 export { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
 export { contextFromInbound, startProxySpans, type ProxySpanOptions, type ProxySpans } from './sdk/gateway-spans';
-export { startTelemetry, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';
+export { spanTimeAt } from './sdk/span-clock';
+export { startTelemetry, staticTagsOf, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';
 export { GatewayIdGenerator } from './sdk/trace-id-generator';
 export { ZipkinSpanProcessor } from './sdk/zipkin-span-processor';
 export { BufferedLineWriter } from './output/buffered-line-writer';

@@ -72,7 +72,7 @@ function makeSpan(kind: string, events: string[]): Span {
   return span as unknown as Span;
 }
 
-function makeExchange({ queued = false, rawHeaders = [] as string[] } = {}) {
+function makeExchange({ queued = false, rawHeaders = [] as string[], traceIdHeader = undefined as string | undefined } = {}) {
   const socket = new FakeSocket();
   const response = new FakeResponse(queued ? null : socket);
   const request = { method: 'GET', url: '/api/x?token=secret', rawHeaders, headers: {}, socket } as unknown as IncomingMessage;
@@ -83,6 +83,7 @@ function makeExchange({ queued = false, rawHeaders = [] as string[] } = {}) {
     accessLog: { enabled: true, write: (entry) => void logged.push(entry) },
     draining: () => false,
     queued: new QueuedResponses(),
+    traceIdHeader,
   };
   const sut = new ProxyExchange(request, response as unknown as ServerResponse, 'req-1', sinks);
   const events: string[] = [];
@@ -92,7 +93,7 @@ function makeExchange({ queued = false, rawHeaders = [] as string[] } = {}) {
     client: makeSpan('client', events),
     outbound: { traceId: TRACE_ID, spanId: 'b'.repeat(16), parentSpanId: 'c'.repeat(16), sampling: 'sampled' },
   };
-  const startUpstream = (): void => sut.upstreamStarted(spans, { abort: () => void aborts.push('abort') });
+  const startUpstream = (): void => sut.upstreamStarted(spans, { abort: () => void aborts.push('abort') }, performance.now());
   return { sut, socket, response, recorded, logged, events, aborts, startUpstream };
 }
 
@@ -270,6 +271,22 @@ describe(ProxyExchange.name, () => {
       const fixture = makeExchange({ rawHeaders: ['Expect', '100-continue'] });
       fixture.sut.fail(new RouteNotFoundError('/x'));
       expect({ connection: fixture.response.headers.connection, continues: fixture.response.continues }).toEqual({ connection: 'close', continues: 0 });
+    });
+
+    it.each<[string, (f: Fixture) => void, string | undefined]>([
+      ["on the upstream's answer, replacing the upstream's header", (f) => {
+        f.startUpstream();
+        f.sut.respondWithUpstreamHead(200, { 'x-trace-id': 'from-upstream' });
+      }, TRACE_ID],
+      ['on our 504', (f) => {
+        f.startUpstream();
+        f.sut.upstreamSettled(new UpstreamTimeoutError('no response headers', 10));
+      }, TRACE_ID],
+      ['not on an answer given before a route matched (no trace yet)', (f) => f.sut.fail(new RouteNotFoundError('/x')), undefined],
+    ])('should put the trace id header (tracing.responseTraceIdHeader) %s', (_case, run, expected) => {
+      const fixture = makeExchange({ traceIdHeader: 'x-trace-id' });
+      run(fixture);
+      expect(fixture.response.headers['x-trace-id']).toBe(expected);
     });
 
     it("should put the request id on the upstream's answer", () => {

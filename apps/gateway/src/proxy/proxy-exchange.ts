@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
-import { TAG, type ProxySpans } from '@app/tracing';
+import { SpanStatusCode, type HrTime, type Span } from '@opentelemetry/api';
+import { TAG, spanTimeAt, type ProxySpans } from '@app/tracing';
 import type { UpstreamCall } from '@app/upstream-client';
 import type { AccessLog } from './access-log';
 import { answerFor, errorBody } from './error-answers';
@@ -15,6 +15,8 @@ export interface ExchangeSinks {
   /** True while draining: every response carries `Connection: close`. */
   readonly draining: () => boolean;
   readonly queued: QueuedResponses;
+  /** tracing.responseTraceIdHeader, lower-cased: the trace id on every answer once spans exist. */
+  readonly traceIdHeader?: string;
 }
 
 /**
@@ -36,7 +38,8 @@ export class ProxyExchange {
   private continueSent = false;
   private failure?: string;
   private finished = false;
-  private readonly startedAt = performance.now();
+  /** performance.now() at arrival: the SERVER span's start, the request's duration. */
+  readonly arrivedAt = performance.now();
   /** Stops watching the connection once this response, queued behind an earlier one, gets it. */
   private leaveQueue?: () => void;
 
@@ -83,11 +86,11 @@ export class ProxyExchange {
     this.response.writeContinue();
   }
 
-  /** The upstream call is under way with these spans (the CLIENT span ends when the call settles). */
-  upstreamStarted(spans: ProxySpans, call: UpstreamCall): void {
+  /** The upstream call started at `startedAt` (performance.now()) with these spans; the CLIENT span ends when it settles. */
+  upstreamStarted(spans: ProxySpans, call: UpstreamCall, startedAt: number): void {
     this.spans = spans;
     this.clientSpanOpen = true;
-    this.upstreamStartedAt = performance.now();
+    this.upstreamStartedAt = startedAt;
     this.upstreamCall = call;
   }
 
@@ -95,6 +98,7 @@ export class ProxyExchange {
   respondWithUpstreamHead(status: number, headers: OutgoingHttpHeaders): ServerResponse {
     this.upstreamStatus = status;
     headers['x-request-id'] = this.requestId;
+    this.addTraceIdHeader(headers);
     if (this.sinks.draining()) headers.connection = 'close';
     this.response.writeHead(status, headers);
     return this.response;
@@ -131,15 +135,21 @@ export class ProxyExchange {
       'content-length': Buffer.byteLength(body),
       'x-request-id': this.requestId,
     };
+    this.addTraceIdHeader(headers);
     // A client told to wait for 100 Continue that never came may still send its body: close after the answer.
     if (this.sinks.draining() || (!this.continueSent && expectsContinue(this.request.rawHeaders))) headers.connection = 'close';
     this.response.writeHead(answer.status, headers).end(body);
   }
 
+  /** Replaces any header of that name from the upstream: the client reads our trace id, sampled or not. */
+  private addTraceIdHeader(headers: OutgoingHttpHeaders): void {
+    if (this.sinks.traceIdHeader !== undefined && this.spans !== undefined) headers[this.sinks.traceIdHeader] = this.spans.outbound.traceId;
+  }
+
   private endClientSpan(failure: string | undefined): void {
     if (!this.clientSpanOpen || this.spans === undefined) return;
     this.clientSpanOpen = false;
-    endHttpSpan(this.spans.client, this.upstreamStatus ?? 0, failure);
+    endHttpSpan(this.spans.client, this.upstreamStatus ?? 0, failure, spanTimeAt(this.upstreamEndedAt ?? performance.now()));
   }
 
   private stopWatchingQueue(): void {
@@ -157,15 +167,16 @@ export class ProxyExchange {
     // Aborting settles the upstream call at once (upstreamSettled records its end); the CLIENT span ends first.
     if (!completed) this.upstreamCall?.abort();
     this.endClientSpan(this.failure);
+    // Read after the CLIENT span ended, from the same clock: the CLIENT span always lies within the SERVER span.
     const endedAt = performance.now();
-    if (this.spans !== undefined) endHttpSpan(this.spans.server, status, this.failure);
+    if (this.spans !== undefined) endHttpSpan(this.spans.server, status, this.failure, spanTimeAt(endedAt));
     this.report(status, endedAt);
   }
 
   private report(status: number, endedAt: number): void {
     const upstreamSeconds = this.upstreamStartedAt === undefined ? undefined : ((this.upstreamEndedAt ?? endedAt) - this.upstreamStartedAt) / 1000;
     const method = this.request.method ?? 'GET';
-    const durationSeconds = (endedAt - this.startedAt) / 1000;
+    const durationSeconds = (endedAt - this.arrivedAt) / 1000;
     this.sinks.metrics.record({ route: this.route, method, status, durationSeconds, upstreamSeconds, upstreamStatus: this.upstreamStatus });
     if (!this.sinks.accessLog.enabled) return;
     this.sinks.accessLog.write({
@@ -183,12 +194,12 @@ export class ProxyExchange {
 }
 
 /** A 5xx or an abort is an error (Zipkin's `error` tag); the tag carries the reason when there is one. */
-export function endHttpSpan(span: Span, status: number, failure: string | undefined): void {
+export function endHttpSpan(span: Span, status: number, failure: string | undefined, endTime: HrTime): void {
   if (status > 0) span.setAttribute(TAG.httpStatusCode, String(status));
   const error = failure ?? (status >= 500 ? String(status) : undefined);
   if (error !== undefined) {
     span.setAttribute(TAG.error, error);
     span.setStatus({ code: SpanStatusCode.ERROR, message: error });
   }
-  span.end();
+  span.end(endTime);
 }

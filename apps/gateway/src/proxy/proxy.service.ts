@@ -7,7 +7,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
-import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, startProxySpans } from '@app/tracing';
+import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, spanTimeAt, startProxySpans } from '@app/tracing';
 import { UpstreamClient } from '@app/upstream-client';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
 import { AccessLog } from './access-log';
@@ -28,6 +28,8 @@ export class ProxyService {
   private readonly upstreamPeers: ReadonlyMap<CompiledRoute, Attributes>;
   private readonly dropRequestHeader: HeaderFilter;
   private readonly sinks: ExchangeSinks;
+  /** tracing.requestHeaderTags: [lower-case header, tag] pairs. */
+  private readonly headerTags: ReadonlyArray<readonly [string, string]>;
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
@@ -41,7 +43,14 @@ export class ProxyService {
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
     this.dropRequestHeader = compileHeaderDropList(config.server.dropRequestHeaders);
-    this.sinks = { metrics, accessLog, draining: () => lifecycle.isDraining, queued: new QueuedResponses() };
+    this.headerTags = Object.entries(config.tracing.requestHeaderTags).map(([header, tag]) => [header.toLowerCase(), tag] as const);
+    this.sinks = {
+      metrics,
+      accessLog,
+      draining: () => lifecycle.isDraining,
+      queued: new QueuedResponses(),
+      traceIdHeader: config.tracing.responseTraceIdHeader?.toLowerCase(),
+    };
   }
 
   /** Fastify hands the request over here, once: from now on only its exchange writes the response. */
@@ -81,17 +90,22 @@ export class ProxyService {
   private forward(exchange: ProxyExchange, route: CompiledRoute, upstreamPath: string, query: string, method: string): void {
     const { request, requestId } = exchange;
     const inbound = extractInboundTrace(request.headers);
+    const serverAttributes: Attributes = {
+      [TAG.httpMethod]: method,
+      [TAG.httpPath]: exchange.path,
+      [TAG.httpRoute]: route.path,
+      [TAG.requestId]: requestId,
+      [ENDPOINT_ATTRIBUTE.peerAddress]: request.socket.remoteAddress,
+      [ENDPOINT_ATTRIBUTE.peerPort]: request.socket.remotePort,
+    };
+    if (this.headerTags.length > 0) addHeaderTags(serverAttributes, request, this.headerTags);
+    const dispatchedAt = performance.now();
     const spans = startProxySpans(this.tracer, inbound, {
       name: `${method} ${route.label}`,
-      serverAttributes: {
-        [TAG.httpMethod]: method,
-        [TAG.httpPath]: exchange.path,
-        [TAG.httpRoute]: route.path,
-        [TAG.requestId]: requestId,
-        [ENDPOINT_ATTRIBUTE.peerAddress]: request.socket.remoteAddress,
-        [ENDPOINT_ATTRIBUTE.peerPort]: request.socket.remotePort,
-      },
+      serverAttributes,
       clientAttributes: { [TAG.httpMethod]: method, [TAG.httpPath]: upstreamPath, ...this.upstreamPeers.get(route) },
+      serverStartTime: spanTimeAt(exchange.arrivedAt),
+      clientStartTime: spanTimeAt(dispatchedAt),
     });
     const limit = this.config.server.maxBodyBytes;
     const body = requestBody(request, limit);
@@ -118,13 +132,30 @@ export class ProxyService {
       // Synchronous, before the response ends: the CLIENT span closes before the SERVER span.
       (error) => exchange.upstreamSettled(body?.errored instanceof PayloadTooLargeError ? body.errored : error),
     );
-    exchange.upstreamStarted(spans, call);
+    exchange.upstreamStarted(spans, call, dispatchedAt);
   }
 }
 
-/** The CLIENT span's fixed attributes of a route: its path and the upstream as remote endpoint. */
-function upstreamPeerAttributes(route: CompiledRoute, serviceName: string): Attributes {
+/** Values of request-header tags are cut here: a client controls them. */
+const HEADER_TAG_MAX_CHARS = 256;
+
+/** tracing.requestHeaderTags on the SERVER span, for the headers the request has (repeats joined). */
+function addHeaderTags(attributes: Attributes, request: IncomingMessage, headerTags: ReadonlyArray<readonly [string, string]>): void {
+  for (const [header, tag] of headerTags) {
+    const value = request.headers[header];
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(', ') : value;
+    attributes[tag] = text.length > HEADER_TAG_MAX_CHARS ? text.slice(0, HEADER_TAG_MAX_CHARS) : text;
+  }
+}
+
+/**
+ * The CLIENT span's fixed attributes of a route: its path and the upstream as remote endpoint, named by the
+ * route's `serviceName`, else the ingress gateway's name for a route on it, else the route's own host.
+ */
+function upstreamPeerAttributes(route: CompiledRoute, ingressServiceName: string): Attributes {
   const host = route.upstream.hostname.replace(/^\[|\]$/g, '');
+  const serviceName = route.serviceName ?? (route.ownUpstream ? (route.host?.replace(/:\d+$/, '') ?? host) : ingressServiceName);
   return {
     [TAG.httpRoute]: route.path,
     [ENDPOINT_ATTRIBUTE.peerService]: serviceName,

@@ -14,6 +14,12 @@ export interface CompiledRoute {
   /** The upstream URL's own path, without a trailing slash ('' for `/`): prefixed to every upstream path. */
   readonly basePath: string;
   readonly timeoutMs: number;
+  /** routes[].serviceName, when configured. */
+  readonly serviceName?: string;
+  /** The route has its own `upstream` (not ingressGateway.url). */
+  readonly ownUpstream: boolean;
+  /** routes[].samplerArg, when configured. */
+  readonly samplerArg?: number;
 }
 
 export type RouteMatch =
@@ -44,6 +50,9 @@ export function compileRoutes(routes: readonly RouteConfig[], defaults: RouteDef
         origin: upstreamUrl.origin,
         basePath: upstreamUrl.pathname === '/' ? '' : upstreamUrl.pathname.replace(/\/$/, ''),
         timeoutMs: route.timeoutMs ?? defaults.timeoutMs,
+        serviceName: route.serviceName,
+        ownUpstream: route.upstream !== undefined,
+        samplerArg: route.samplerArg,
       };
     })
     .sort((a, b) => b.path.length - a.path.length || Number(a.prefix) - Number(b.prefix));

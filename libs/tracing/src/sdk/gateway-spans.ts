@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
 import { toOtelTraceId, toWireTraceId, type InboundTrace, type OutboundTrace, type SamplingDecision, type SamplingState } from '../propagation/trace-ids';
 import { INBOUND_SAMPLING_KEY } from './gateway-sampler';
 
@@ -13,6 +13,9 @@ export interface ProxySpanOptions {
   readonly name: string;
   readonly serverAttributes: Attributes;
   readonly clientAttributes: Attributes;
+  /** When the request arrived and when its upstream call starts (spanTimeAt); the SDK's clock otherwise. */
+  readonly serverStartTime?: HrTime;
+  readonly clientStartTime?: HrTime;
 }
 
 /** Contexts are immutable: the one of each sampling state (all a caller without ids brings) is made once. */
@@ -41,8 +44,8 @@ export function contextFromInbound(inbound: InboundTrace): Context {
  */
 export function startProxySpans(tracer: Tracer, inbound: InboundTrace, options: ProxySpanOptions): ProxySpans {
   const parent = contextFromInbound(inbound);
-  const server = tracer.startSpan(options.name, { kind: SpanKind.SERVER, attributes: options.serverAttributes }, parent);
-  const client = tracer.startSpan(options.name, { kind: SpanKind.CLIENT, attributes: options.clientAttributes }, trace.setSpan(parent, server));
+  const server = tracer.startSpan(options.name, { kind: SpanKind.SERVER, attributes: options.serverAttributes, startTime: options.serverStartTime }, parent);
+  const client = tracer.startSpan(options.name, { kind: SpanKind.CLIENT, attributes: options.clientAttributes, startTime: options.clientStartTime }, trace.setSpan(parent, server));
   const clientContext = client.spanContext();
   const sampled = (clientContext.traceFlags & TraceFlags.SAMPLED) !== 0;
   const sampling: SamplingDecision = inbound.sampling === 'debug' ? 'debug' : sampled ? 'sampled' : 'not_sampled';

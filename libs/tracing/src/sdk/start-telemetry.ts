@@ -42,7 +42,7 @@ export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter
     resource,
     sampler: new GatewaySampler(tracing.sampler, tracing.samplerArg),
     idGenerator: new GatewayIdGenerator(tracing.traceIdBits),
-    spanProcessors: [new ZipkinSpanProcessor(sink, { serviceName: tracing.serviceName })],
+    spanProcessors: [new ZipkinSpanProcessor(sink, { serviceName: tracing.serviceName }, staticTagsOf(tracing))],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -63,4 +63,15 @@ export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter
   };
   running = telemetry;
   return telemetry;
+}
+
+/**
+ * The tags every exported span carries: tracing.staticTags, then OTEL_RESOURCE_ATTRIBUTES winning per key, as
+ * the OpenTelemetry Zipkin exporter maps resource attributes (only these: not the SDK's telemetry.sdk.*).
+ * service.name is the local endpoint, never a tag.
+ */
+export function staticTagsOf(tracing: Pick<TracingConfig, 'staticTags' | 'resourceAttributes'>): Readonly<Record<string, string>> | undefined {
+  const tags: Record<string, string> = { ...tracing.staticTags, ...tracing.resourceAttributes };
+  delete tags[ATTR_SERVICE_NAME];
+  return Object.keys(tags).length === 0 ? undefined : tags;
 }

@@ -12,6 +12,8 @@ export class ZipkinSpanProcessor implements SpanProcessor {
   constructor(
     private readonly sink: ZipkinSpanSink,
     private readonly localEndpoint: ZipkinEndpoint,
+    /** Tags on every span (tracing.staticTags and OTEL_RESOURCE_ATTRIBUTES); undefined when there are none. */
+    private readonly staticTags?: Readonly<Record<string, string>>,
   ) {}
 
   onStart(): void {}
@@ -19,7 +21,7 @@ export class ZipkinSpanProcessor implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     try {
-      this.sink.report(toZipkinSpan(span, this.localEndpoint));
+      this.sink.report(toZipkinSpan(span, this.localEndpoint, this.staticTags));
     } catch (error) {
       diag.error('external-proxy: a span could not be mapped to Zipkin and was dropped', error);
     }

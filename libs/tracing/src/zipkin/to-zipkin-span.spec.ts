@@ -117,10 +117,30 @@ describe(toZipkinSpan.name, () => {
     ['a CONSUMER span', makeReadableSpan({ kind: SpanKind.CONSUMER }), { ...SERVER, kind: 'CONSUMER' }],
     ['a name in lower case', makeReadableSpan({ name: 'POST /Orders/ABC' }), { ...SERVER, name: 'post /orders/abc' }],
     ['a zero duration as 1 µs', makeReadableSpan({ endTime: START, duration: [0, 0] }), { ...SERVER, duration: 1 }],
-    ['a sub-microsecond duration as 1 µs', makeReadableSpan({ duration: [0, 400] }), { ...SERVER, duration: 1 }],
+    ['a sub-microsecond duration as 1 µs', makeReadableSpan({ endTime: [1556604172, 355737400], duration: [0, 400] }), { ...SERVER, duration: 1 }],
   ])('should map %s', (_case, span, expected) => {
     const withoutUndefined = Object.fromEntries(Object.entries(expected).filter(([, value]) => value !== undefined));
     expect(toZipkinSpan(span, LOCAL)).toEqual(withoutUndefined);
+  });
+
+  it.each<[string, [number, number], [number, number], [number, number], [number, number]]>([
+    // Each pair: SERVER start/end, CLIENT start/end, on one clock, the CLIENT inside the SERVER.
+    ['starts and ends in different microseconds', [1556604172, 355737900], [1556604172, 357168100], [1556604172, 355738100], [1556604172, 357167900]],
+    ['the CLIENT ending 100 ns before the SERVER, in the same microsecond', [1556604172, 355737000], [1556604172, 357168400], [1556604172, 355737500], [1556604172, 357168300]],
+    ['both starting in the same microsecond', [1556604172, 355737100], [1556604172, 355800000], [1556604172, 355737900], [1556604172, 355799999]],
+  ])('should keep a CLIENT span within its SERVER span after rounding to microseconds: %s', (_case, serverStart, serverEnd, clientStart, clientEnd) => {
+    const server = toZipkinSpan(makeReadableSpan({ startTime: serverStart, endTime: serverEnd }), LOCAL);
+    const client = toZipkinSpan(makeReadableSpan({ kind: SpanKind.CLIENT, startTime: clientStart, endTime: clientEnd }), LOCAL);
+    const end = (span: ZipkinSpan): number => (span.timestamp ?? 0) + (span.duration ?? 0);
+    expect({ startsWithin: (client.timestamp ?? 0) >= (server.timestamp ?? 0), endsWithin: end(client) <= end(server) }).toEqual({ startsWithin: true, endsWithin: true });
+  });
+
+  it.each<[string, Record<string, string> | undefined, Record<string, string>]>([
+    ['no static tags', undefined, { 'http.method': 'GET', 'http.path': '/api/orders/42' }],
+    ['static tags beside the span\'s own', { env: 'prod', cluster: 'edge-1' }, { env: 'prod', cluster: 'edge-1', 'http.method': 'GET', 'http.path': '/api/orders/42' }],
+    ['the span\'s own value winning over a static tag of the same name', { 'http.method': 'STATIC', env: 'prod' }, { 'http.method': 'GET', env: 'prod', 'http.path': '/api/orders/42' }],
+  ])('should write %s', (_case, staticTags, expected) => {
+    expect(toZipkinSpan(makeReadableSpan(), LOCAL, staticTags).tags).toEqual(expected);
   });
 
   it('should omit the undefined optional fields instead of writing them as undefined', () => {

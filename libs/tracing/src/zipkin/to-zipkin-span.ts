@@ -30,7 +30,7 @@ const IPV4_MAPPED_PREFIX = /^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i;
  * Runs for every span as it ends: fields are assigned one by one, in the model's key order, only when
  * present (conditional spreads allocated a temporary object per field).
  */
-export function toZipkinSpan(span: ReadableSpan, localEndpoint: ZipkinEndpoint): ZipkinSpan {
+export function toZipkinSpan(span: ReadableSpan, localEndpoint: ZipkinEndpoint, staticTags?: Readonly<Record<string, string>>): ZipkinSpan {
   const context = span.spanContext();
   const attributes = span.attributes;
   const zipkin: Writable<ZipkinSpan> = { traceId: toWireTraceId(context.traceId), id: context.spanId };
@@ -38,17 +38,19 @@ export function toZipkinSpan(span: ReadableSpan, localEndpoint: ZipkinEndpoint):
   zipkin.name = span.name.toLowerCase();
   const kind = KIND[span.kind];
   if (kind !== undefined) zipkin.kind = kind;
-  zipkin.timestamp = Math.round(hrTimeToMicroseconds(span.startTime));
-  // Zipkin times are integer microseconds; a duration is at least 1.
-  zipkin.duration = Math.max(1, Math.round(hrTimeToMicroseconds(span.duration)));
+  // Zipkin times are integer microseconds. Start and end are each rounded down, the duration taken between
+  // them: a span that lies within another on the clock still does after rounding (a duration is at least 1).
+  const start = Math.floor(hrTimeToMicroseconds(span.startTime));
+  zipkin.timestamp = start;
+  zipkin.duration = Math.max(1, Math.floor(hrTimeToMicroseconds(span.endTime)) - start);
   if (attributes[ZIPKIN_DEBUG_ATTRIBUTE] === true) zipkin.debug = true;
   zipkin.localEndpoint = localEndpoint;
   const remoteEndpoint = toRemoteEndpoint(attributes);
   if (remoteEndpoint !== undefined) zipkin.remoteEndpoint = remoteEndpoint;
   if (span.events.length > 0) {
-    zipkin.annotations = span.events.map((event) => ({ timestamp: Math.round(hrTimeToMicroseconds(event.time)), value: event.name }));
+    zipkin.annotations = span.events.map((event) => ({ timestamp: Math.floor(hrTimeToMicroseconds(event.time)), value: event.name }));
   }
-  const tags = toTags(attributes);
+  const tags = toTags(attributes, staticTags);
   if (tags !== undefined) zipkin.tags = tags;
   return zipkin;
 }
@@ -70,8 +72,9 @@ function toRemoteEndpoint(attributes: Attributes): ZipkinEndpoint | undefined {
   return empty ? undefined : endpoint;
 }
 
-function toTags(attributes: Attributes): Record<string, string> | undefined {
-  let tags: Record<string, string> | undefined;
+/** The span's attributes as tags, over the static tags (the span's own value wins on a shared key). */
+function toTags(attributes: Attributes, staticTags: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  let tags: Record<string, string> | undefined = staticTags === undefined ? undefined : { ...staticTags };
   for (const key in attributes) {
     const value = attributes[key];
     if (NOT_TAGS.has(key) || value === undefined) continue;
