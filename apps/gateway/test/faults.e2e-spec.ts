@@ -356,5 +356,25 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
         queued: after.queued,
       }).toEqual({ reported: 2 * REQUESTS, sent: 0, dropped: 2 * REQUESTS, [cause]: 2 * REQUESTS, queued: 0 });
     });
+
+    it.each<[string, CollectorBehaviour, { sent: number; dropped: number; messages: number }]>([
+      // The message was delivered the moment the status line said so: counted sent, never sent again.
+      ['answering 202, then stalling its body', COLLECTOR_BEHAVIOURS.acceptThenStall, { sent: 2 * REQUESTS, dropped: 0, messages: 1 }],
+      // Each attempt reads 1 KiB of the 200 MiB answer and drops the connection: 3 attempts, then dropped.
+      ['answering 500 with a 200 MiB body', COLLECTOR_BEHAVIOURS.failHuge, { sent: 0, dropped: 2 * REQUESTS, messages: 3 }],
+    ])('should account for every span exactly while the collector is %s', async (_case, behaviour, expected) => {
+      const before = await ledger();
+      const received = collector.requests.length;
+      const streamedBefore = collector.streamedBytes.length;
+      collector.setMode(behaviour);
+      const outcomes = await Promise.all(Array.from({ length: REQUESTS }, () => exchange(`${gateway.url}/api/kib`)));
+      const after = await eventually(ledger, (l) => isSettled(l) && l.reported >= before.reported + 2 * REQUESTS, 8000);
+      const streamed = await eventually(() => collector.streamedBytes.slice(streamedBefore), (bytes) => bytes.length >= expected.messages, 5000);
+      expect(outcomes.map((o) => o.status)).toEqual(Array(REQUESTS).fill(200));
+      expect({ sent: after.sent - before.sent, dropped: after.dropped - before.dropped, messages: collector.requests.length - received })
+        .toEqual(expected);
+      // However much a collector sends, the gateway stops reading long before the end of a 200 MiB answer.
+      expect(streamed.filter((bytes) => bytes > 32 * 1024 * 1024)).toEqual([]);
+    });
   });
 });

@@ -16,7 +16,9 @@ export type CollectorBehaviour =
   /** Reads the request, then destroys the socket without an answer. */
   | { readonly kind: 'reset' }
   /** Answers as a Zipkin server does: 202 only for the right path + Content-Type + body version. */
-  | { readonly kind: 'zipkin' };
+  | { readonly kind: 'zipkin' }
+  /** Sends `status` and its headers, then `bodyBytes` of body as fast as the client reads, or stalls (no bytes, never ends). */
+  | { readonly kind: 'stream'; readonly status: number; readonly bodyBytes: number | 'stall' };
 
 /** The answers real collectors give; `reject` is what Zipkin says for the wrong encoding on a path. */
 export const COLLECTOR_BEHAVIOURS = {
@@ -27,6 +29,10 @@ export const COLLECTOR_BEHAVIOURS = {
   hang: { kind: 'hang' },
   reset: { kind: 'reset' },
   zipkin: { kind: 'zipkin' },
+  /** A 2xx status line, then a body that never comes: the message was delivered. */
+  acceptThenStall: { kind: 'stream', status: 202, bodyBytes: 'stall' },
+  /** A 500 with a 200 MiB body: a client that reads it all burns CPU for nothing. */
+  failHuge: { kind: 'stream', status: 500, bodyBytes: 200 * 1024 * 1024 },
 } as const satisfies Record<string, CollectorBehaviour>;
 
 export interface ReceivedRequest {
@@ -57,6 +63,8 @@ export class StandInCollector {
   private active = 0;
   private maxActive = 0;
 
+  /** Body bytes written by `stream` answers, per request, once their connection closed. */
+  readonly streamedBytes: number[] = [];
   private server = createServer((req, res) => this.handle(req, res));
   private port = 0;
 
@@ -172,7 +180,27 @@ export class StandInCollector {
       };
       if (behaviour.delayMs) setTimeout(answer, behaviour.delayMs).unref();
       else answer();
+    } else if (behaviour.kind === 'stream') {
+      finish();
+      this.stream(res, behaviour.status, behaviour.bodyBytes);
     }
+  }
+
+  private stream(res: ServerResponse, status: number, bodyBytes: number | 'stall'): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain' });
+    res.flushHeaders();
+    let written = 0;
+    res.once('close', () => this.streamedBytes.push(written));
+    if (bodyBytes === 'stall') return;
+    const chunk = Buffer.alloc(64 * 1024, 0x78);
+    const pump = (): void => {
+      while (!res.destroyed && written < bodyBytes) {
+        written += chunk.length;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      if (!res.destroyed) res.end();
+    };
+    pump();
   }
 }
 
