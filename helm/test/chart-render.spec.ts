@@ -134,6 +134,10 @@ describe.each(SCENARIOS)('%s', (name, options) => {
     expect(findObjects(objects, 'ServiceAccount').every((account) => account.automountServiceAccountToken === false)).toBe(true);
   });
 
+  it('should inject no service links (a Service named gateway would set GATEWAY_PORT=tcp://…, which the gateway reads)', () => {
+    expect(pod.enableServiceLinks).toBe(false);
+  });
+
   it('should probe /health/live and /health/ready on the admin port', () => {
     const config = loadRenderedConfig(objects, EXTERNAL_SECRETS);
     expect(container.ports).toEqual([
