@@ -15,7 +15,10 @@ const W3C = { traceparent: `00-${W3C_TRACE_ID}-${W3C_SPAN_ID}-01` };
 
 const FROM_SINGLE: InboundTrace = { ids: { traceId: SINGLE_TRACE_ID, spanId: SINGLE_SPAN_ID }, sampling: 'sampled' };
 const FROM_MULTI: InboundTrace = { ids: { traceId: MULTI_TRACE_ID, spanId: MULTI_SPAN_ID }, sampling: 'not_sampled' };
-const FROM_W3C: InboundTrace = { ids: { traceId: W3C_TRACE_ID, spanId: W3C_SPAN_ID }, sampling: 'sampled' };
+const W3C_RANDOM = { traceparent: `00-${W3C_TRACE_ID}-${W3C_SPAN_ID}-03` };
+
+const FROM_W3C: InboundTrace = { ids: { traceId: W3C_TRACE_ID, spanId: W3C_SPAN_ID }, sampling: 'sampled', random: false };
+const FROM_W3C_RANDOM: InboundTrace = { ...FROM_W3C, random: true };
 const DEFERRED: InboundTrace = { sampling: 'deferred' };
 
 describe(extractInboundTrace.name, () => {
@@ -25,6 +28,8 @@ describe(extractInboundTrace.name, () => {
     ['b3 single alone', SINGLE, FROM_SINGLE],
     ['b3 multi alone', MULTI, FROM_MULTI],
     ['traceparent alone', W3C, FROM_W3C],
+    ['a traceparent with the random flag', W3C_RANDOM, FROM_W3C_RANDOM],
+    ['b3 single over a random traceparent: no random flag (B3 has none)', { ...W3C_RANDOM, ...SINGLE }, FROM_SINGLE],
     ['b3 single over b3 multi', { ...MULTI, ...SINGLE }, FROM_SINGLE],
     ['b3 single over traceparent', { ...W3C, ...SINGLE }, FROM_SINGLE],
     ['b3 multi over traceparent', { ...W3C, ...MULTI }, FROM_MULTI],

@@ -27,7 +27,8 @@ const OUTBOUND_VALUE: Readonly<Record<string, RegExp>> = {
   'x-b3-sampled': /^[01]$/,
   'x-b3-flags': /^1$/,
   b3: /^(?:[0-9a-f]{16}|[0-9a-f]{32})-[0-9a-f]{16}-[01d]-[0-9a-f]{16}$/,
-  traceparent: /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/,
+  // Version 00 flags: sampled (01) and random-trace-id (02); the reserved bits stay zero.
+  traceparent: /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-3]$/,
 };
 
 // ---- arbitraries: the shapes callers (and attackers) send ----
@@ -156,6 +157,24 @@ describe(extractInboundTrace.name, () => {
     );
   });
 
+  it('should claim a random trace id (either way) only for the ids of the traceparent it read, as its flags say', () => {
+    const TRACEPARENT_IDS = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-|$)/;
+    fc.assert(
+      fc.property(wireHeaders, (entries) => {
+        const headers = asNodePresents(entries);
+        const inbound = extractInboundTrace(headers);
+        if (inbound.random === undefined) return;
+        const sent = headers.traceparent;
+        const parent = typeof sent === 'string' ? TRACEPARENT_IDS.exec(sent.trim()) : null;
+        expect(parent).not.toBeNull();
+        expect(inbound.ids?.traceId.padStart(32, '0')).toBe(parent?.[1]);
+        expect(inbound.ids?.spanId).toBe(parent?.[2]);
+        expect(inbound.random).toBe((parseInt(parent?.[3] ?? '0', 16) & 0x02) === 0x02);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
   it('should keep a well-formed B3 single context whatever the hex case, lowering the ids', () => {
     const valid = fc.tuple(hex(16).filter((id) => !ALL_ZERO.test(id)), hex(32).filter((id) => !ALL_ZERO.test(id)), fc.boolean(), hex(16).filter((id) => !ALL_ZERO.test(id)), fc.constantFrom('1', '0', 'd'));
     fc.assert(
@@ -193,6 +212,14 @@ describe(formatTraceHeaders.name, () => {
         const malformed = Object.entries(headers).filter(([name, value]) => !(OUTBOUND_VALUE[name]?.test(value) ?? false) || idsIn(name, value).some((id) => ALL_ZERO.test(id)));
         expect(malformed).toEqual([]);
         if (propagators.includes('b3multi')) expect(['x-b3-sampled' in headers, 'x-b3-flags' in headers].filter(Boolean)).toHaveLength(1);
+        // W3C Level 2: a continued trace keeps the caller's random flag (none from B3); a new trace id is random.
+        if (headers.traceparent !== undefined) {
+          const flags = parseInt(headers.traceparent.slice(-2), 16);
+          expect({ sampled: (flags & 0x01) === 0x01, random: (flags & 0x02) === 0x02 }).toEqual({
+            sampled: spans.outbound.sampling !== 'not_sampled',
+            random: inbound.ids === undefined || inbound.random === true,
+          });
+        }
         // A continued trace keeps the caller's id, length included (b3-propagation#47).
         if (inbound.ids !== undefined) expect(spans.outbound.traceId).toBe(inbound.ids.traceId.replace(/^0{16}(?=[0-9a-f]{16}$)/, ''));
         expect([spans.outbound.spanId, spans.outbound.parentSpanId].filter((id) => !SPAN_ID.test(id) || ALL_ZERO.test(id))).toEqual([]);

@@ -71,7 +71,7 @@ describe('gateway-spans', () => {
         { name: 'GET /api', kind: SpanKind.CLIENT, traceId: otelTraceId, id: client.spanId, parentId: server.spanId, attributes: { ...OPTIONS.clientAttributes, ...debug } },
         { name: 'GET /api', kind: SpanKind.SERVER, traceId: otelTraceId, id: server.spanId, parentId: CALLER_SPAN_ID, attributes: { ...OPTIONS.serverAttributes, ...debug } },
       ]);
-      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling });
+      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling, random: false });
       expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
     });
 
@@ -82,7 +82,7 @@ describe('gateway-spans', () => {
     ])('should still propagate fresh ids with an explicit not_sampled for %s', (_case, sampler, ratio, inbound) => {
       const { outbound, server, client, exported } = run(sampler, inbound, ratio);
       expect(exported).toEqual([]);
-      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling: 'not_sampled' });
+      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling: 'not_sampled', random: false });
       expect([server.spanId, client.spanId].filter((id) => !/^[0-9a-f]{16}$/.test(id))).toEqual([]);
       expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
     });
@@ -94,10 +94,25 @@ describe('gateway-spans', () => {
       ['debug without ids (X-B3-Flags: 1)', 64, { sampling: 'debug' }, /^[0-9a-f]{16}$/, 'debug'],
     ])('should start a new trace for %s', (_case, bits, inbound, traceIdShape, sampling) => {
       const { outbound, server, client, exported } = run('parentbased_always_on', inbound, 1, bits);
-      expect(outbound).toEqual<OutboundTrace>({ traceId: expect.stringMatching(traceIdShape) as string, spanId: client.spanId, parentSpanId: server.spanId, sampling });
+      expect(outbound).toEqual<OutboundTrace>({ traceId: expect.stringMatching(traceIdShape) as string, spanId: client.spanId, parentSpanId: server.spanId, sampling, random: true });
       expect(exported.map(({ kind, parentId }) => ({ kind, parentId }))).toEqual(
         sampling === 'not_sampled' ? [] : [{ kind: SpanKind.CLIENT, parentId: server.spanId }, { kind: SpanKind.SERVER, parentId: undefined }],
       );
+    });
+
+    it.each<[string, InboundTrace, boolean]>([
+      ['a traceparent caller with the random flag', { ...caller('sampled'), random: true }, true],
+      ['a traceparent caller with the random flag, not sampled', { ...caller('not_sampled'), random: true }, true],
+      ['a traceparent caller with the random flag and a 64-bit trace id', { ...caller('sampled', TRACE_ID_64), random: true }, true],
+      ['a traceparent caller without the random flag', { ...caller('sampled'), random: false }, false],
+      ['a B3 caller (its randomness is unknown)', caller('sampled'), false],
+      ['a B3 caller without a decision', caller('deferred'), false],
+      ['a new trace', { sampling: 'deferred' }, true],
+      ['a new trace for a decision without ids', { sampling: 'not_sampled' }, true],
+      ['a new trace for debug without ids', { sampling: 'debug' }, true],
+    ])('should set the W3C random-trace-id flag for %s to %s', (_case, inbound, random) => {
+      const { outbound } = run('parentbased_always_on', inbound);
+      expect(outbound.random).toBe(random);
     });
   });
 

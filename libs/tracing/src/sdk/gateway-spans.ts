@@ -38,6 +38,8 @@ export function contextFromInbound(inbound: InboundTrace): Context {
 /**
  * Starts the SERVER span (child of the caller's span) and the CLIENT span (child of ours) for one proxied
  * request. Both get fresh span ids even when not sampled, so the ids still propagate (with sampled 0).
+ * The W3C random-trace-id flag: a continued trace keeps the caller's (W3C Level 2 requires it; a B3 caller
+ * says nothing, so false); a new trace id is ours, and GatewayIdGenerator draws it from a CSPRNG.
  */
 export function startProxySpans(tracer: Tracer, inbound: InboundTrace, options: ProxySpanOptions): ProxySpans {
   const parent = contextFromInbound(inbound);
@@ -54,6 +56,7 @@ export function startProxySpans(tracer: Tracer, inbound: InboundTrace, options: 
       spanId: clientContext.spanId,
       parentSpanId: server.spanContext().spanId,
       sampling,
+      random: inbound.ids === undefined || inbound.random === true,
     },
   };
 }
