@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { B3_SINGLE_HEADER, parseB3Multi, parseB3Single } from './b3';
-import { TRACEPARENT_HEADER, TRACESTATE_HEADER, parseTraceparent, parseTracestate } from './traceparent';
+import { TRACEPARENT_HEADER, parseTraceparent } from './traceparent';
+import { TRACESTATE_HEADER, parseTracestate } from './tracestate';
 import type { InboundTrace } from './trace-ids';
 
 const NO_TRACE: InboundTrace = { sampling: 'deferred' };

@@ -1,7 +1,6 @@
 import { parseSpanId, type InboundTrace, type OutboundTrace } from './trace-ids';
 
 export const TRACEPARENT_HEADER = 'traceparent';
-export const TRACESTATE_HEADER = 'tracestate';
 
 const SAMPLED_FLAG = 0x01;
 /** Level 2: the trace id's right-most 7 bytes are random; kept on every traceparent with that trace id. */
@@ -43,16 +42,4 @@ export function formatTraceparent(trace: OutboundTrace): string {
   const traceId = trace.traceId.padStart(32, '0');
   const flags = (trace.sampling === 'not_sampled' ? 0 : SAMPLED_FLAG) | (trace.random ? RANDOM_FLAG : 0);
   return `00-${traceId}-${trace.spanId}-${TRACE_FLAGS[flags]}`;
-}
-
-// W3C Trace Context §3.3: list-members `key=value`, keys lower-case (optionally tenant@system), values
-// printable ASCII without `,` and `=`, at most 32 members.
-const TRACESTATE_MEMBER = /^(?:[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13}|[a-z][a-z0-9_\-*/]{0,255})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-
-/** The tracestate value when it is well-formed, else undefined (a malformed tracestate is discarded). */
-export function parseTracestate(value: string | undefined): string | undefined {
-  if (value === undefined || value.length > 512) return undefined;
-  const members = value.split(',').map((member) => member.trim()).filter((member) => member !== '');
-  if (members.length === 0 || members.length > 32 || !members.every((member) => TRACESTATE_MEMBER.test(member))) return undefined;
-  return members.join(',');
 }
