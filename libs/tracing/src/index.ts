@@ -1,5 +1,5 @@
 export { B3_MULTI_HEADERS, B3_SINGLE_HEADER, formatB3Multi, formatB3Single, parseB3Multi, parseB3Single } from './propagation/b3';
-export { extractInboundTrace } from './propagation/inbound-trace';
+export { extractInboundTrace, type InboundTraceOptions } from './propagation/inbound-trace';
 export { TRACE_HEADERS, formatTraceHeaders } from './propagation/outbound-trace-headers';
 export { TRACEPARENT_HEADER, formatTraceparent, parseTraceparent } from './propagation/traceparent';
 export { TRACESTATE_HEADER } from './propagation/tracestate';

@@ -179,6 +179,17 @@ describe(extractInboundTrace.name, () => {
     );
   });
 
+  it('should read a debug flag as sampled, and change nothing else, when debug is not honoured', () => {
+    fc.assert(
+      fc.property(wireHeaders, (entries) => {
+        const headers = asNodePresents(entries);
+        const honored = extractInboundTrace(headers);
+        expect(extractInboundTrace(headers, { honorDebug: false })).toEqual(honored.sampling === 'debug' ? { ...honored, sampling: 'sampled' } : honored);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
   it('should keep a well-formed B3 single context whatever the hex case, lowering the ids', () => {
     const valid = fc.tuple(hex(16).filter((id) => !ALL_ZERO.test(id)), hex(32).filter((id) => !ALL_ZERO.test(id)), fc.boolean(), hex(16).filter((id) => !ALL_ZERO.test(id)), fc.constantFrom('1', '0', 'd'));
     fc.assert(

@@ -1,10 +1,9 @@
 import { SpanKind, TraceFlags, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SamplerName, TraceIdBits } from '@app/config';
 import type { InboundTrace, OutboundTrace } from '../propagation/trace-ids';
-import { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
+import { INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
 import { contextFromInbound, startProxySpans, type ProxySpanOptions } from './gateway-spans';
-import { GatewayIdGenerator } from './trace-id-generator';
+import { makeTracing, summarize, type SpanSummary } from './testing/in-memory-tracing';
 
 const TRACE_ID_128 = '80f198ee56343ba864fe8b2a57d3eff7';
 const TRACE_ID_64 = '64fe8b2a57d3eff7';
@@ -18,35 +17,6 @@ const OPTIONS: ProxySpanOptions = {
 };
 
 const caller = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: CALLER_SPAN_ID }, sampling });
-
-/** A real SDK pipeline with the gateway's sampler and id generator, exporting to memory. */
-function makeTracing(sampler: SamplerName, ratio = 1, traceIdBits: TraceIdBits = 128) {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    sampler: new GatewaySampler(sampler, ratio),
-    idGenerator: new GatewayIdGenerator(traceIdBits),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  });
-  return { exporter, tracer: provider.getTracer('gateway-spans.spec') };
-}
-
-interface SpanSummary {
-  readonly name: string;
-  readonly kind: SpanKind;
-  readonly traceId: string;
-  readonly id: string;
-  readonly parentId: string | undefined;
-  readonly attributes: Attributes;
-}
-
-const summarize = (span: ReadableSpan): SpanSummary => ({
-  name: span.name,
-  kind: span.kind,
-  traceId: span.spanContext().traceId,
-  id: span.spanContext().spanId,
-  parentId: span.parentSpanContext?.spanId,
-  attributes: span.attributes,
-});
 
 describe('gateway-spans', () => {
   describe(startProxySpans.name, () => {
