@@ -14,7 +14,7 @@ export {
   type SamplingState,
   type TraceIds,
 } from './propagation/trace-ids';
-export { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
+export { GatewaySampler, INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
 export { contextFromInbound, startProxySpans, type ProxySpanOptions, type ProxySpans } from './sdk/gateway-spans';
 export { startTelemetry, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';
 export { GatewayIdGenerator } from './sdk/trace-id-generator';

@@ -23,10 +23,18 @@ interface Outcome {
   readonly exported: ReadonlyArray<{ readonly kind: SpanKind; readonly debug: unknown }>;
 }
 
+interface Setup {
+  readonly sampler: SamplerName;
+  /** The configured ratio (OTEL_TRACES_SAMPLER_ARG). */
+  readonly ratio?: number;
+  readonly honorDebug?: boolean;
+  readonly samplerRatio?: number;
+}
+
 /** One request through the gateway's trace path: headers in, extraction, both spans, headers out, export. */
-function proxy(sampler: SamplerName, headers: IncomingHttpHeaders, honorDebug: boolean): Outcome {
-  const { exporter, tracer } = makeTracing(sampler);
-  const spans = startProxySpans(tracer, extractInboundTrace(headers, { honorDebug }), OPTIONS);
+function proxy({ sampler, ratio = 1, honorDebug = true, samplerRatio }: Setup, headers: IncomingHttpHeaders): Outcome {
+  const { exporter, tracer } = makeTracing(sampler, ratio);
+  const spans = startProxySpans(tracer, extractInboundTrace(headers, { honorDebug }), { ...OPTIONS, samplerRatio });
   spans.client.end();
   spans.server.end();
   const sent = formatTraceHeaders(spans.outbound, ['b3multi', 'b3', 'tracecontext']);
@@ -64,7 +72,35 @@ describe(startProxySpans.name, () => {
       ['b3: d alone not honoured, always_off', 'always_off', { b3: 'd' }, false, NOT_SAMPLED('02')],
       ['X-B3-Flags: 1 alone not honoured, always_off', 'always_off', { 'x-b3-flags': '1' }, false, NOT_SAMPLED('02')],
     ])('should handle %s', (_case, sampler, headers, honorDebug, expected) => {
-      expect(proxy(sampler, headers, honorDebug)).toEqual(expected);
+      expect(proxy({ sampler, honorDebug }, headers)).toEqual(expected);
+    });
+  });
+
+  describe('a route\'s samplerRatio', () => {
+    const DEFERRED_CALLER = { 'x-b3-traceid': TRACE_ID, 'x-b3-spanid': CALLER_SPAN_ID };
+    it.each<[string, Setup, IncomingHttpHeaders, Outcome]>([
+      // Without one, the configured ratio decides.
+      ['none: a new trace at the configured ratio 1', { sampler: 'parentbased_traceidratio', ratio: 1 }, {}, SAMPLED('03')],
+      ['none: a new trace at the configured ratio 0', { sampler: 'parentbased_traceidratio', ratio: 0 }, {}, NOT_SAMPLED('02')],
+      // With one, it decides what the configured ratio would have decided ...
+      ['0 over the configured 1: a new trace', { sampler: 'parentbased_traceidratio', ratio: 1, samplerRatio: 0 }, {}, NOT_SAMPLED('02')],
+      ['1 over the configured 0: a new trace', { sampler: 'parentbased_traceidratio', ratio: 0, samplerRatio: 1 }, {}, SAMPLED('03')],
+      ['1 over the configured 0: a caller without a decision', { sampler: 'parentbased_traceidratio', ratio: 0, samplerRatio: 1 }, DEFERRED_CALLER, SAMPLED('01')],
+      ['0 over the configured 1: a caller without a decision', { sampler: 'parentbased_traceidratio', ratio: 1, samplerRatio: 0 }, DEFERRED_CALLER, NOT_SAMPLED('00')],
+      ['1 over the configured 0 with traceidratio: both spans alike', { sampler: 'traceidratio', ratio: 0, samplerRatio: 1 }, {}, SAMPLED('03')],
+      ['0 over the configured 1 with traceidratio, whatever the caller sent', { sampler: 'traceidratio', ratio: 1, samplerRatio: 0 }, { ...DEFERRED_CALLER, 'x-b3-sampled': '1' }, NOT_SAMPLED('00')],
+      // ... a parent-based sampler still follows the caller ...
+      ['0 with a sampled caller', { sampler: 'parentbased_traceidratio', ratio: 1, samplerRatio: 0 }, { ...DEFERRED_CALLER, 'x-b3-sampled': '1' }, SAMPLED('01')],
+      ['1 with an unsampled caller', { sampler: 'parentbased_traceidratio', ratio: 0, samplerRatio: 1 }, { ...DEFERRED_CALLER, 'x-b3-sampled': '0' }, NOT_SAMPLED('00')],
+      ['0 with a sampled traceparent caller', { sampler: 'parentbased_traceidratio', ratio: 1, samplerRatio: 0 }, { traceparent: `00-${TRACE_ID}-${CALLER_SPAN_ID}-03` }, SAMPLED('03')],
+      ['0 with a debug caller', { sampler: 'parentbased_traceidratio', ratio: 1, samplerRatio: 0 }, MULTI_DEBUG, DEBUG('01')],
+      // ... and samplers without a ratio ignore it.
+      ['0 with always_on', { sampler: 'always_on', samplerRatio: 0 }, {}, SAMPLED('03')],
+      ['1 with always_off', { sampler: 'always_off', samplerRatio: 1 }, {}, NOT_SAMPLED('02')],
+      ['0 with parentbased_always_on', { sampler: 'parentbased_always_on', samplerRatio: 0 }, DEFERRED_CALLER, SAMPLED('01')],
+      ['1 with parentbased_always_off', { sampler: 'parentbased_always_off', samplerRatio: 1 }, DEFERRED_CALLER, NOT_SAMPLED('00')],
+    ])('should apply %s', (_case, setup, headers, expected) => {
+      expect(proxy(setup, headers)).toEqual(expected);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { SpanKind, TraceFlags, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
 import type { SamplerName, TraceIdBits } from '@app/config';
-import type { InboundTrace, OutboundTrace } from '../propagation/trace-ids';
-import { INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
+import type { InboundTrace, OutboundTrace, SamplingState } from '../propagation/trace-ids';
+import { INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
 import { contextFromInbound, startProxySpans, type ProxySpanOptions } from './gateway-spans';
 import { makeTracing, summarize, type SpanSummary } from './testing/in-memory-tracing';
 
@@ -97,7 +97,28 @@ describe('gateway-spans', () => {
       ['a 64-bit trace id, padded for OpenTelemetry', caller('sampled', TRACE_ID_64), { traceId: OTEL_TRACE_ID_64, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true }],
     ])('should carry %s', (_case, inbound, expected) => {
       const context = contextFromInbound(inbound);
-      expect({ parent: trace.getSpanContext(context), sampling: context.getValue(INBOUND_SAMPLING_KEY) }).toEqual({ parent: expected, sampling: inbound.sampling });
+      expect({ parent: trace.getSpanContext(context), sampling: context.getValue(INBOUND_SAMPLING_KEY), ratio: context.getValue(SAMPLER_RATIO_KEY) })
+        .toEqual({ parent: expected, sampling: inbound.sampling, ratio: undefined });
     });
+
+    it.each<[string, InboundTrace, number]>([
+      ['no ids', { sampling: 'deferred' }, 0.25],
+      ['a decision without ids', { sampling: 'not_sampled' }, 0.25],
+      ['a caller with ids', caller('sampled'), 0.25],
+      ['a ratio of 0', caller('deferred'), 0],
+      ['a ratio of 1', caller('not_sampled'), 1],
+    ])('should carry a route ratio with %s (%d)', (_case, inbound, samplerRatio) => {
+      const context = contextFromInbound(inbound, samplerRatio);
+      expect({ parent: trace.getSpanContext(context)?.spanId, sampling: context.getValue(INBOUND_SAMPLING_KEY), ratio: context.getValue(SAMPLER_RATIO_KEY) })
+        .toEqual({ parent: inbound.ids?.spanId, sampling: inbound.sampling, ratio: samplerRatio });
+    });
+
+    const STATES: readonly SamplingState[] = ['sampled', 'not_sampled', 'debug', 'deferred'];
+    it.each(STATES.flatMap((sampling) => [undefined, 0.25].map((ratio) => [sampling, ratio] as const)))(
+      'should hand a caller without ids (%s, route ratio %s) the same context every time (no allocation per request)',
+      (sampling, samplerRatio) => {
+        expect(contextFromInbound({ sampling }, samplerRatio)).toBe(contextFromInbound({ sampling }, samplerRatio));
+      },
+    );
   });
 });

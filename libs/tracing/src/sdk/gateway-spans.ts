@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { toOtelTraceId, toWireTraceId, type InboundTrace, type OutboundTrace, type SamplingDecision, type SamplingState } from '../propagation/trace-ids';
-import { INBOUND_SAMPLING_KEY } from './gateway-sampler';
+import { INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY } from './gateway-sampler';
+import { memoizeByRatio } from './memoize-by-ratio';
 
 export interface ProxySpans {
   readonly server: Span;
@@ -13,19 +14,34 @@ export interface ProxySpanOptions {
   readonly name: string;
   readonly serverAttributes: Attributes;
   readonly clientAttributes: Attributes;
+  /**
+   * This route's sampling ratio: traceidratio and parentbased_traceidratio decide with it instead of the
+   * configured ratio (GatewaySampler). Absent: the configured ratio.
+   */
+  readonly samplerRatio?: number;
 }
 
-/** Contexts are immutable: the one of each sampling state (all a caller without ids brings) is made once. */
-const SAMPLING_CONTEXTS: Readonly<Record<SamplingState, Context>> = {
-  sampled: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'sampled'),
-  not_sampled: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'not_sampled'),
-  debug: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'debug'),
-  deferred: ROOT_CONTEXT.setValue(INBOUND_SAMPLING_KEY, 'deferred'),
-};
+type SamplingContexts = Readonly<Record<SamplingState, Context>>;
 
-/** The caller's context as a remote parent, with its B3 sampling state for GatewaySampler. */
-export function contextFromInbound(inbound: InboundTrace): Context {
-  const base = SAMPLING_CONTEXTS[inbound.sampling];
+function samplingContexts(base: Context): SamplingContexts {
+  return {
+    sampled: base.setValue(INBOUND_SAMPLING_KEY, 'sampled'),
+    not_sampled: base.setValue(INBOUND_SAMPLING_KEY, 'not_sampled'),
+    debug: base.setValue(INBOUND_SAMPLING_KEY, 'debug'),
+    deferred: base.setValue(INBOUND_SAMPLING_KEY, 'deferred'),
+  };
+}
+
+/**
+ * Contexts are immutable: the one of each sampling state (all a caller without ids brings) is made once,
+ * and once per route ratio.
+ */
+const SAMPLING_CONTEXTS = samplingContexts(ROOT_CONTEXT);
+const routeSamplingContexts = memoizeByRatio((ratio) => samplingContexts(ROOT_CONTEXT.setValue(SAMPLER_RATIO_KEY, ratio)));
+
+/** The caller's context as a remote parent, with its B3 sampling state and the route's ratio for GatewaySampler. */
+export function contextFromInbound(inbound: InboundTrace, samplerRatio?: number): Context {
+  const base = (samplerRatio === undefined ? SAMPLING_CONTEXTS : routeSamplingContexts(samplerRatio))[inbound.sampling];
   if (inbound.ids === undefined) return base;
   return trace.setSpanContext(base, {
     traceId: toOtelTraceId(inbound.ids.traceId),
@@ -42,7 +58,7 @@ export function contextFromInbound(inbound: InboundTrace): Context {
  * says nothing, so false); a new trace id is ours, and GatewayIdGenerator draws it from a CSPRNG.
  */
 export function startProxySpans(tracer: Tracer, inbound: InboundTrace, options: ProxySpanOptions): ProxySpans {
-  const parent = contextFromInbound(inbound);
+  const parent = contextFromInbound(inbound, options.samplerRatio);
   const server = tracer.startSpan(options.name, { kind: SpanKind.SERVER, attributes: options.serverAttributes }, parent);
   const client = tracer.startSpan(options.name, { kind: SpanKind.CLIENT, attributes: options.clientAttributes }, trace.setSpan(parent, server));
   const clientContext = client.spanContext();
