@@ -31,7 +31,7 @@ export function parseTraceparent(value: string | undefined): InboundTrace | unde
   };
 }
 
-/** trace-flags by their value: unknown flags are written as zero, as version 00 requires. */
+/** trace-flags for each value of sampled | random; the reserved bits stay zero (W3C: vendors MUST set them to zero). */
 const TRACE_FLAGS: readonly string[] = ['00', '01', '02', '03'];
 
 /**
