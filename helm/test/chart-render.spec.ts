@@ -19,6 +19,7 @@ import { validateKubernetesObjects, type ObjectValidation } from './validate-k8s
 interface PodSpec {
   securityContext: Record<string, unknown>;
   automountServiceAccountToken: boolean;
+  enableServiceLinks: boolean;
   serviceAccountName: string;
   terminationGracePeriodSeconds: number;
   containers: (Container & Record<string, unknown>)[];

@@ -46,6 +46,9 @@ const INVALID_VALUE: Readonly<Record<string, string>> = {
   ZIPKIN_CLOSE_TIMEOUT_MS: '-1',
   LOG_LEVEL: 'trace',
   ACCESS_LOG: 'sometimes',
+  TRACE_ID_RESPONSE_HEADER: 'x trace id',
+  OTEL_RESOURCE_ATTRIBUTES: 'env',
+  TRACING_HONOR_DEBUG: 'no',
 };
 
 /** The TLS pair rule needs both halves: the other half is a readable file, so the bad one is what is reported. */
@@ -71,6 +74,17 @@ function cases(dir: string): Array<{ readonly title: string; readonly env: Recor
     { title: 'a missing CONFIG_FILE', env: { CONFIG_FILE: join(dir, 'missing.yaml') }, named: 'CONFIG_FILE' },
     { title: 'a CONFIG_FILE that is not YAML', env: { CONFIG_FILE: notYaml }, named: 'CONFIG_FILE' },
     { title: 'a CONFIG_FILE with an unknown key', env: { CONFIG_FILE: writeYamlFile({ server: { prot: 8080 } }, 'gateway.yaml') }, named: 'server.prot' },
+    {
+      title: 'a route samplerArg with a sampler that ignores ratios',
+      env: { OTEL_TRACES_SAMPLER: 'always_on', ROUTES_FILE: writeYamlFile({ routes: [{ path: '/', samplerArg: 0.1 }] }) },
+      named: 'routes[0].samplerArg: only the ratio samplers use it',
+    },
+    {
+      title: 'a secret header as a span tag',
+      env: { CONFIG_FILE: writeYamlFile({ tracing: { requestHeaderTags: { Authorization: 'auth' } } }, 'gateway.yaml') },
+      named: 'tracing.requestHeaderTags',
+    },
+    { title: 'a static tag value over 256 characters', env: { CONFIG_FILE: writeYamlFile({ tracing: { staticTags: { env: 'x'.repeat(257) } } }, 'gateway.yaml') }, named: 'tracing.staticTags' },
   ];
 }
 

@@ -147,3 +147,78 @@ describe('trace fidelity (gateway process)', () => {
     });
   });
 });
+
+describe('trace controls (gateway process: W3C Level 2, per-route ratio, debug not honoured)', () => {
+  let upstream: StandInUpstream;
+  let collector: StandInCollector;
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    ({ upstream, collector } = await startStandIns());
+    gateway = await startGateway(gatewayEnv(
+      {
+        upstream,
+        collector,
+        routes: [
+          { name: 'api', path: '/api/', prefix: true, upstreamPath: '/' },
+          { name: 'rare', path: '/rare/', prefix: true, upstreamPath: '/', samplerArg: 0 },
+        ],
+        config: { tracing: { propagators: ['b3multi', 'tracecontext'], sampler: 'parentbased_traceidratio', samplerArg: 1, honorDebug: false } },
+      },
+      { OTEL_BSP_SCHEDULE_DELAY: '50', TRACE_ID_RESPONSE_HEADER: 'x-trace-id' },
+    ));
+  });
+
+  afterAll(async () => {
+    await gateway.stop();
+    await closeStandIns({ upstream, collector });
+  });
+
+  /** What the upstream received for one request through the gateway. */
+  async function forwarded(path: string, headers: Record<string, string> = {}): Promise<Record<string, string | string[] | undefined>> {
+    const before = upstream.requests.length;
+    await send(`${gateway.url}${path}`, { headers });
+    await upstream.waitForRequests(before + 1);
+    return upstream.requests[before].headers;
+  }
+
+  const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const CALLER = '00f067aa0ba902b7';
+
+  it.each([
+    ['a W3C caller with the random flag (03) keeps it', { traceparent: `00-${TRACE}-${CALLER}-03` }, '03'],
+    ['a W3C caller without it (01) does not get it', { traceparent: `00-${TRACE}-${CALLER}-01` }, '01'],
+    ['a B3 caller (randomness unknown) gets no random flag', { 'x-b3-traceid': TRACE, 'x-b3-spanid': CALLER, 'x-b3-sampled': '1' }, '01'],
+    ['a trace we start (our random ids) gets the random flag', {}, '03'],
+  ])('should propagate the Level 2 random-trace-id flag: %s', async (_case, headers, flags) => {
+    const received = await forwarded('/api/w3c', headers);
+    expect(String(received.traceparent).split('-')[3]).toBe(flags);
+  });
+
+  it('should keep a Level 2 tracestate (keys like foo@ and 256-character keys) with its traceparent', async () => {
+    const longKey = `${'t'.repeat(254)}@v`;
+    const tracestate = `foo@=1,${longKey}=2,congo=t61rcWkgMzE`;
+    const received = await forwarded('/api/state', { traceparent: `00-${TRACE}-${CALLER}-01`, tracestate });
+    expect(received.tracestate).toBe(tracestate);
+  });
+
+  it('should sample a route with samplerArg 0 never on its own, yet honour a caller who says sampled', async () => {
+    const own = await send(`${gateway.url}/rare/x`);
+    const decided = await forwarded('/rare/y', { 'x-b3-traceid': '5af7183fb1d4cf5f6b221d5bc9e6496c', 'x-b3-spanid': CALLER, 'x-b3-sampled': '1' });
+    const other = await send(`${gateway.url}/api/z`);
+    await waitForTrace(collector, String(other.headers['x-trace-id']));
+    await waitForTrace(collector, '5af7183fb1d4cf5f6b221d5bc9e6496c');
+    expect({
+      ownExported: v2SpansOf(collector).filter((span) => span.traceId === own.headers['x-trace-id']).length,
+      decidedSentUpstream: decided['x-b3-sampled'],
+    }).toEqual({ ownExported: 0, decidedSentUpstream: '1' });
+  });
+
+  it('should read a debug flag as "sampled" when honorDebug is false: neither exported nor propagated as debug', async () => {
+    const traceId = '6b221d5bc9e6496c5af7183fb1d4cf5f';
+    const received = await forwarded('/api/debug', { 'x-b3-traceid': traceId, 'x-b3-spanid': CALLER, 'x-b3-flags': '1' });
+    const spans = await waitForTrace(collector, traceId);
+    expect({ flags: received['x-b3-flags'], sampled: received['x-b3-sampled'], debug: spans.map((span) => span.debug === true) })
+      .toEqual({ flags: undefined, sampled: '1', debug: [false, false] });
+  });
+});

@@ -1,7 +1,8 @@
 export { B3_MULTI_HEADERS, B3_SINGLE_HEADER, formatB3Multi, formatB3Single, parseB3Multi, parseB3Single } from './propagation/b3';
-export { extractInboundTrace } from './propagation/inbound-trace';
+export { extractInboundTrace, type InboundTraceOptions } from './propagation/inbound-trace';
 export { TRACE_HEADERS, formatTraceHeaders } from './propagation/outbound-trace-headers';
-export { TRACEPARENT_HEADER, TRACESTATE_HEADER, formatTraceparent, parseTraceparent } from './propagation/traceparent';
+export { TRACEPARENT_HEADER, formatTraceparent, parseTraceparent } from './propagation/traceparent';
+export { TRACESTATE_HEADER } from './propagation/tracestate';
 export {
   parseSpanId,
   parseTraceId,
@@ -13,7 +14,7 @@ export {
   type SamplingState,
   type TraceIds,
 } from './propagation/trace-ids';
-export { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
+export { GatewaySampler, INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
 export { contextFromInbound, startProxySpans, type ProxySpanOptions, type ProxySpans } from './sdk/gateway-spans';
 export { spanTimeAt } from './sdk/span-clock';
 export { startTelemetry, staticTagsOf, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';

@@ -91,7 +91,7 @@ function makeExchange({ queued = false, rawHeaders = [] as string[], traceIdHead
   const spans: ProxySpans = {
     server: makeSpan('server', events),
     client: makeSpan('client', events),
-    outbound: { traceId: TRACE_ID, spanId: 'b'.repeat(16), parentSpanId: 'c'.repeat(16), sampling: 'sampled' },
+    outbound: { traceId: TRACE_ID, spanId: 'b'.repeat(16), parentSpanId: 'c'.repeat(16), sampling: 'sampled', random: false },
   };
   const startUpstream = (): void => sut.upstreamStarted(spans, { abort: () => void aborts.push('abort') }, performance.now());
   return { sut, socket, response, recorded, logged, events, aborts, startUpstream };

@@ -7,7 +7,7 @@ import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TraceService } from 'nestjs-otel';
 import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
-import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, spanTimeAt, startProxySpans } from '@app/tracing';
+import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, spanTimeAt, startProxySpans, type InboundTraceOptions } from '@app/tracing';
 import { UpstreamClient } from '@app/upstream-client';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
 import { AccessLog } from './access-log';
@@ -28,6 +28,7 @@ export class ProxyService {
   private readonly upstreamPeers: ReadonlyMap<CompiledRoute, Attributes>;
   private readonly dropRequestHeader: HeaderFilter;
   private readonly sinks: ExchangeSinks;
+  private readonly inboundOptions: InboundTraceOptions;
   /** tracing.requestHeaderTags: [lower-case header, tag] pairs. */
   private readonly headerTags: ReadonlyArray<readonly [string, string]>;
 
@@ -43,6 +44,7 @@ export class ProxyService {
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
     this.dropRequestHeader = compileHeaderDropList(config.server.dropRequestHeaders);
+    this.inboundOptions = { honorDebug: config.tracing.honorDebug };
     this.headerTags = Object.entries(config.tracing.requestHeaderTags).map(([header, tag]) => [header.toLowerCase(), tag] as const);
     this.sinks = {
       metrics,
@@ -89,7 +91,7 @@ export class ProxyService {
 
   private forward(exchange: ProxyExchange, route: CompiledRoute, upstreamPath: string, query: string, method: string): void {
     const { request, requestId } = exchange;
-    const inbound = extractInboundTrace(request.headers);
+    const inbound = extractInboundTrace(request.headers, this.inboundOptions);
     const serverAttributes: Attributes = {
       [TAG.httpMethod]: method,
       [TAG.httpPath]: exchange.path,
@@ -106,6 +108,7 @@ export class ProxyService {
       clientAttributes: { [TAG.httpMethod]: method, [TAG.httpPath]: upstreamPath, ...this.upstreamPeers.get(route) },
       serverStartTime: spanTimeAt(exchange.arrivedAt),
       clientStartTime: spanTimeAt(dispatchedAt),
+      samplerRatio: route.samplerArg,
     });
     const limit = this.config.server.maxBodyBytes;
     const body = requestBody(request, limit);

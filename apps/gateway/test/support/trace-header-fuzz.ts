@@ -13,7 +13,8 @@ const ALL_ZERO = /^0+$/;
 const B3_SINGLE = /^([0-9a-f]{16}|[0-9a-f]{32})-([0-9a-f]{16})-([01d])-([0-9a-f]{16})$/;
 const TRACEPARENT_00 = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 /** W3C tracestate list-member: key (simple or tenant@system) = value (no `,` or `=`, no trailing space). */
-const TRACESTATE_MEMBER = /^(?:[a-z][a-z0-9_\-*/]{0,255}|[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
+/** W3C Trace Context Level 2: a key of up to 256 characters (`@` anywhere after the first), a value of up to 256. */
+const TRACESTATE_MEMBER = /^[a-z0-9][a-z0-9_\-*/@]{0,255}=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
 
 const hexDigit = fc.constantFrom(...'0123456789abcdefABCDEF');
 const hex = (minLength: number, maxLength = minLength): fc.Arbitrary<string> => fc.string({ unit: hexDigit, minLength, maxLength });
@@ -104,7 +105,7 @@ export function traceHeaderViolations(received: IncomingHttpHeaders, sent: Recor
   const b3 = B3_SINGLE.exec(header(received, 'b3') ?? '');
   check(b3 !== null && b3[1] === traceId && b3[2] === spanId && b3[4] === parentId, `b3 ${JSON.stringify(header(received, 'b3'))} matching the X-B3-* ids`);
   const tp = TRACEPARENT_00.exec(header(received, 'traceparent') ?? '');
-  check(tp !== null && validId(tp[1], TRACE_ID) && tp[1] === traceId.padStart(32, '0') && tp[2] === spanId && /^0[01]$/.test(tp[3]), `traceparent ${JSON.stringify(header(received, 'traceparent'))}`);
+  check(tp !== null && validId(tp[1], TRACE_ID) && tp[1] === traceId.padStart(32, '0') && tp[2] === spanId && /^0[0-3]$/.test(tp[3]) && (Number.parseInt(tp[3], 16) & 1) === (sampled === '0' ? 0 : 1), `traceparent ${JSON.stringify(header(received, 'traceparent'))}`);
   const state = header(received, 'tracestate');
   if (state !== undefined) {
     const members = state.split(',').map((m) => m.trim()).filter((m) => m !== '');

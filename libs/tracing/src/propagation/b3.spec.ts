@@ -12,7 +12,7 @@ const ZERO_32 = `${ZERO_16}${ZERO_16}`;
 const withIds = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: SPAN_ID }, sampling });
 
 function makeOutbound(overrides: Partial<OutboundTrace> = {}): OutboundTrace {
-  return { traceId: TRACE_ID_128, spanId: SPAN_ID, parentSpanId: PARENT_ID, sampling: 'sampled', ...overrides };
+  return { traceId: TRACE_ID_128, spanId: SPAN_ID, parentSpanId: PARENT_ID, sampling: 'sampled', random: false, ...overrides };
 }
 
 /** A header getter over a plain map, the shape parseB3Multi reads through. */
@@ -147,6 +147,9 @@ describe('b3', () => {
       ['a 64-bit trace id at its length', makeOutbound({ traceId: TRACE_ID_64 }), {
         'x-b3-traceid': TRACE_ID_64, 'x-b3-spanid': SPAN_ID, 'x-b3-parentspanid': PARENT_ID, 'x-b3-sampled': '1',
       }],
+      ['a random trace id as any other (B3 has no random flag)', makeOutbound({ random: true }), {
+        'x-b3-traceid': TRACE_ID_128, 'x-b3-spanid': SPAN_ID, 'x-b3-parentspanid': PARENT_ID, 'x-b3-sampled': '1',
+      }],
     ])('should write %s', (_case, trace, expected) => {
       expect(formatB3Multi(trace)).toEqual(expected);
     });
@@ -175,6 +178,7 @@ describe('b3', () => {
       ['not sampled', makeOutbound({ sampling: 'not_sampled' }), `${TRACE_ID_128}-${SPAN_ID}-0-${PARENT_ID}`],
       ['debug', makeOutbound({ sampling: 'debug' }), `${TRACE_ID_128}-${SPAN_ID}-d-${PARENT_ID}`],
       ['a 64-bit trace id at its length', makeOutbound({ traceId: TRACE_ID_64 }), `${TRACE_ID_64}-${SPAN_ID}-1-${PARENT_ID}`],
+      ['a random trace id as any other (B3 has no random flag)', makeOutbound({ random: true }), `${TRACE_ID_128}-${SPAN_ID}-1-${PARENT_ID}`],
     ])('should write %s', (_case, trace, expected) => {
       expect(formatB3Single(trace)).toBe(expected);
     });

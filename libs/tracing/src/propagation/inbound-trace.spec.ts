@@ -15,7 +15,10 @@ const W3C = { traceparent: `00-${W3C_TRACE_ID}-${W3C_SPAN_ID}-01` };
 
 const FROM_SINGLE: InboundTrace = { ids: { traceId: SINGLE_TRACE_ID, spanId: SINGLE_SPAN_ID }, sampling: 'sampled' };
 const FROM_MULTI: InboundTrace = { ids: { traceId: MULTI_TRACE_ID, spanId: MULTI_SPAN_ID }, sampling: 'not_sampled' };
-const FROM_W3C: InboundTrace = { ids: { traceId: W3C_TRACE_ID, spanId: W3C_SPAN_ID }, sampling: 'sampled' };
+const W3C_RANDOM = { traceparent: `00-${W3C_TRACE_ID}-${W3C_SPAN_ID}-03` };
+
+const FROM_W3C: InboundTrace = { ids: { traceId: W3C_TRACE_ID, spanId: W3C_SPAN_ID }, sampling: 'sampled', random: false };
+const FROM_W3C_RANDOM: InboundTrace = { ...FROM_W3C, random: true };
 const DEFERRED: InboundTrace = { sampling: 'deferred' };
 
 describe(extractInboundTrace.name, () => {
@@ -25,6 +28,8 @@ describe(extractInboundTrace.name, () => {
     ['b3 single alone', SINGLE, FROM_SINGLE],
     ['b3 multi alone', MULTI, FROM_MULTI],
     ['traceparent alone', W3C, FROM_W3C],
+    ['a traceparent with the random flag', W3C_RANDOM, FROM_W3C_RANDOM],
+    ['b3 single over a random traceparent: no random flag (B3 has none)', { ...W3C_RANDOM, ...SINGLE }, FROM_SINGLE],
     ['b3 single over b3 multi', { ...MULTI, ...SINGLE }, FROM_SINGLE],
     ['b3 single over traceparent', { ...W3C, ...SINGLE }, FROM_SINGLE],
     ['b3 multi over traceparent', { ...W3C, ...MULTI }, FROM_MULTI],
@@ -47,5 +52,35 @@ describe(extractInboundTrace.name, () => {
     ['a repeated traceparent joined by Node into one value as malformed', { traceparent: `${W3C.traceparent}, ${W3C.traceparent}` }, DEFERRED],
   ])('should read %s', (_case, headers, expected) => {
     expect(extractInboundTrace(headers)).toEqual(expected);
+  });
+});
+
+describe(`${extractInboundTrace.name} with honorDebug`, () => {
+  const MULTI_DEBUG = { 'x-b3-traceid': MULTI_TRACE_ID, 'x-b3-spanid': MULTI_SPAN_ID, 'x-b3-flags': '1' };
+  const SINGLE_DEBUG = { b3: `${SINGLE_TRACE_ID}-${SINGLE_SPAN_ID}-d` };
+  const W3C_WITH_STATE = { traceparent: `00-${W3C_TRACE_ID}-${W3C_SPAN_ID}-03`, tracestate: 'congo=t61rcWkgMzE' };
+  const multi = (sampling: InboundTrace['sampling']): InboundTrace => ({ ids: { traceId: MULTI_TRACE_ID, spanId: MULTI_SPAN_ID }, sampling });
+  const single = (sampling: InboundTrace['sampling']): InboundTrace => ({ ids: { traceId: SINGLE_TRACE_ID, spanId: SINGLE_SPAN_ID }, sampling });
+
+  it.each<[string, IncomingHttpHeaders, InboundTrace, InboundTrace]>([
+    ['X-B3-Flags: 1 with ids', MULTI_DEBUG, multi('debug'), multi('sampled')],
+    ['X-B3-Flags: 1 over X-B3-Sampled: 0 (debug implies sampled)', { ...MULTI_DEBUG, 'x-b3-sampled': '0' }, multi('debug'), multi('sampled')],
+    ['X-B3-Flags: 1 alone', { 'x-b3-flags': '1' }, { sampling: 'debug' }, { sampling: 'sampled' }],
+    ['b3 with d', SINGLE_DEBUG, single('debug'), single('sampled')],
+    ['b3 with d and a parent id', { b3: `${SINGLE_DEBUG.b3}-${MULTI_SPAN_ID}` }, single('debug'), single('sampled')],
+    ['b3: d alone', { b3: 'd' }, { sampling: 'debug' }, { sampling: 'sampled' }],
+    ['b3 with d over a traceparent', { ...W3C_WITH_STATE, ...SINGLE_DEBUG }, single('debug'), single('sampled')],
+    // No debug flag: the option changes nothing.
+    ['X-B3-Sampled: 0', MULTI, FROM_MULTI, FROM_MULTI],
+    ['b3 with 1', SINGLE, FROM_SINGLE, FROM_SINGLE],
+    ['X-B3-Flags: 0', { ...MULTI, 'x-b3-flags': '0' }, FROM_MULTI, FROM_MULTI],
+    ['a random traceparent with its tracestate', W3C_WITH_STATE, { ...FROM_W3C_RANDOM, tracestate: 'congo=t61rcWkgMzE' }, { ...FROM_W3C_RANDOM, tracestate: 'congo=t61rcWkgMzE' }],
+    ['no headers', {}, DEFERRED, DEFERRED],
+  ])('should read %s as honored (true) or as an ordinary decision (false)', (_case, headers, honored, notHonored) => {
+    expect([true, false].map((honorDebug) => extractInboundTrace(headers, { honorDebug }))).toEqual([honored, notHonored]);
+  });
+
+  it('should honour debug when no options are given (the behaviour before the option)', () => {
+    expect(extractInboundTrace(MULTI_DEBUG)).toEqual(multi('debug'));
   });
 });

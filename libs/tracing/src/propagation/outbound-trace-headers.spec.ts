@@ -8,7 +8,7 @@ const SPAN_ID = 'e457b5a2e4d86bd1';
 const PARENT_ID = '05e3ac9a4f6e3b90';
 
 function makeOutbound(overrides: Partial<OutboundTrace> = {}): OutboundTrace {
-  return { traceId: TRACE_ID_128, spanId: SPAN_ID, parentSpanId: PARENT_ID, sampling: 'sampled', ...overrides };
+  return { traceId: TRACE_ID_128, spanId: SPAN_ID, parentSpanId: PARENT_ID, sampling: 'sampled', random: false, ...overrides };
 }
 
 const MULTI = { 'x-b3-traceid': TRACE_ID_128, 'x-b3-spanid': SPAN_ID, 'x-b3-parentspanid': PARENT_ID, 'x-b3-sampled': '1' };
@@ -37,6 +37,12 @@ describe('outbound-trace-headers', () => {
       ['a 64-bit trace id: 16 hex on B3, padded on traceparent', ['b3multi', 'b3', 'tracecontext'], makeOutbound({ traceId: TRACE_ID_64 }), {
         ...MULTI, 'x-b3-traceid': TRACE_ID_64, b3: `${TRACE_ID_64}-${SPAN_ID}-1-${PARENT_ID}`,
         traceparent: `00-0000000000000000${TRACE_ID_64}-${SPAN_ID}-01`,
+      }],
+      ['a random trace id: flag 02 on traceparent only, B3 unchanged', ['b3multi', 'b3', 'tracecontext'], makeOutbound({ random: true }), {
+        ...MULTI, ...SINGLE, traceparent: `00-${TRACE_ID_128}-${SPAN_ID}-03`,
+      }],
+      ['a random, unsampled trace id', ['b3', 'tracecontext'], makeOutbound({ sampling: 'not_sampled', random: true }), {
+        b3: `${TRACE_ID_128}-${SPAN_ID}-0-${PARENT_ID}`, traceparent: `00-${TRACE_ID_128}-${SPAN_ID}-02`,
       }],
     ])('should write %s', (_case, propagators, trace, expected) => {
       expect(formatTraceHeaders(trace, propagators)).toEqual(expected);

@@ -27,7 +27,8 @@ const OUTBOUND_VALUE: Readonly<Record<string, RegExp>> = {
   'x-b3-sampled': /^[01]$/,
   'x-b3-flags': /^1$/,
   b3: /^(?:[0-9a-f]{16}|[0-9a-f]{32})-[0-9a-f]{16}-[01d]-[0-9a-f]{16}$/,
-  traceparent: /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/,
+  // Version 00 flags: sampled (01) and random-trace-id (02); the reserved bits stay zero.
+  traceparent: /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[0-3]$/,
 };
 
 // ---- arbitraries: the shapes callers (and attackers) send ----
@@ -125,14 +126,18 @@ describe(extractInboundTrace.name, () => {
 
   it('should keep a tracestate only with the valid traceparent it belongs to, and only when well-formed (W3C)', () => {
     const TRACEPARENT_00 = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
-    const MEMBER = /^(?:[a-z][a-z0-9_\-*/]{0,255}|[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
+    // Level 2 list-member: key = (lcalpha / DIGIT) 0*255 keychar (with `@` a keychar); value = 0*255 chr nblk-chr.
+    const MEMBER = /^[a-z0-9][a-z0-9_\-*/@]{0,255}=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
     const lowerHex = (length: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length }).filter((id) => !ALL_ZERO.test(id));
     const validTraceparent = fc.tuple(lowerHex(32), lowerHex(16), fc.constantFrom('00', '01')).map(([t, s, f]) => `00-${t}-${s}-${f}`);
     // Mostly valid traceparents (the case that may carry a tracestate), with B3 and malformed noise.
     const w3cHeaders = fc.record(
       {
         traceparent: fc.oneof({ arbitrary: validTraceparent, weight: 3 }, traceparent),
-        tracestate: fc.oneof(fc.constantFrom('congo=t61rcWkgMzE', 'a=1,b=2', ' rojo=00f067aa0ba902b7 , ,congo=t61rcWkgMzE', 'x@y=z', 'a='.repeat(40)), printable(80)),
+        tracestate: fc.oneof(
+          fc.constantFrom('congo=t61rcWkgMzE', 'a=1,b=2', ' rojo=00f067aa0ba902b7 , ,congo=t61rcWkgMzE', 'x@y=z', 'foo@=1,1a@b@c=2', `${'z'.repeat(256)}=1`, 'a='.repeat(40)),
+          printable(80),
+        ),
         b3: b3Single,
       },
       { requiredKeys: ['traceparent', 'tracestate'] },
@@ -151,6 +156,35 @@ describe(extractInboundTrace.name, () => {
         const members = (typeof tracestate === 'string' ? tracestate : '').split(',').map((m) => m.trim()).filter((m) => m !== '');
         expect(members.length).toBeLessThanOrEqual(32);
         expect(members.filter((m) => !MEMBER.test(m))).toEqual([]);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('should claim a random trace id (either way) only for the ids of the traceparent it read, as its flags say', () => {
+    const TRACEPARENT_IDS = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-|$)/;
+    fc.assert(
+      fc.property(wireHeaders, (entries) => {
+        const headers = asNodePresents(entries);
+        const inbound = extractInboundTrace(headers);
+        if (inbound.random === undefined) return;
+        const sent = headers.traceparent;
+        const parent = typeof sent === 'string' ? TRACEPARENT_IDS.exec(sent.trim()) : null;
+        expect(parent).not.toBeNull();
+        expect(inbound.ids?.traceId.padStart(32, '0')).toBe(parent?.[1]);
+        expect(inbound.ids?.spanId).toBe(parent?.[2]);
+        expect(inbound.random).toBe((parseInt(parent?.[3] ?? '0', 16) & 0x02) === 0x02);
+      }),
+      { numRuns: RUNS, seed: SEED },
+    );
+  });
+
+  it('should read a debug flag as sampled, and change nothing else, when debug is not honoured', () => {
+    fc.assert(
+      fc.property(wireHeaders, (entries) => {
+        const headers = asNodePresents(entries);
+        const honored = extractInboundTrace(headers);
+        expect(extractInboundTrace(headers, { honorDebug: false })).toEqual(honored.sampling === 'debug' ? { ...honored, sampling: 'sampled' } : honored);
       }),
       { numRuns: RUNS, seed: SEED },
     );
@@ -193,6 +227,14 @@ describe(formatTraceHeaders.name, () => {
         const malformed = Object.entries(headers).filter(([name, value]) => !(OUTBOUND_VALUE[name]?.test(value) ?? false) || idsIn(name, value).some((id) => ALL_ZERO.test(id)));
         expect(malformed).toEqual([]);
         if (propagators.includes('b3multi')) expect(['x-b3-sampled' in headers, 'x-b3-flags' in headers].filter(Boolean)).toHaveLength(1);
+        // W3C Level 2: a continued trace keeps the caller's random flag (none from B3); a new trace id is random.
+        if (headers.traceparent !== undefined) {
+          const flags = parseInt(headers.traceparent.slice(-2), 16);
+          expect({ sampled: (flags & 0x01) === 0x01, random: (flags & 0x02) === 0x02 }).toEqual({
+            sampled: spans.outbound.sampling !== 'not_sampled',
+            random: inbound.ids === undefined || inbound.random === true,
+          });
+        }
         // A continued trace keeps the caller's id, length included (b3-propagation#47).
         if (inbound.ids !== undefined) expect(spans.outbound.traceId).toBe(inbound.ids.traceId.replace(/^0{16}(?=[0-9a-f]{16}$)/, ''));
         expect([spans.outbound.spanId, spans.outbound.parentSpanId].filter((id) => !SPAN_ID.test(id) || ALL_ZERO.test(id))).toEqual([]);

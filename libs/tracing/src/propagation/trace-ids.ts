@@ -17,6 +17,11 @@ export interface InboundTrace {
   readonly sampling: SamplingState;
   /** The caller's W3C tracestate: only when the context came from a valid traceparent (W3C §3.3). */
   readonly tracestate?: string;
+  /**
+   * The caller's W3C random-trace-id flag (trace-flags 0x02, Trace Context Level 2): only on a context read
+   * from traceparent; B3 has no such flag, so a B3 context never claims a random trace id.
+   */
+  readonly random?: boolean;
 }
 
 /** What we send upstream for our CLIENT span. */
@@ -25,6 +30,8 @@ export interface OutboundTrace {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly sampling: SamplingDecision;
+  /** W3C random-trace-id flag: at least the right-most 7 bytes of the trace id are random (Level 2). */
+  readonly random: boolean;
 }
 
 const TRACE_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;

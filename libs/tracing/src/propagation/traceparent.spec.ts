@@ -1,4 +1,4 @@
-import { formatTraceparent, parseTraceparent, parseTracestate } from './traceparent';
+import { formatTraceparent, parseTraceparent } from './traceparent';
 import type { InboundTrace, OutboundTrace, SamplingDecision } from './trace-ids';
 
 /** Ids from the W3C Trace Context examples. */
@@ -8,10 +8,11 @@ const SPAN_ID = '00f067aa0ba902b7';
 const PARENT_ID = 'b7ad6b7169203331';
 const ZERO_16 = '0000000000000000';
 
-const withIds = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: SPAN_ID }, sampling });
+/** What parseTraceparent reads from a traceparent: ids, the sampled bit, the random-trace-id bit. */
+const withIds = (sampling: InboundTrace['sampling'], random = false, traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: SPAN_ID }, sampling, random });
 
 function makeOutbound(overrides: Partial<OutboundTrace> = {}): OutboundTrace {
-  return { traceId: TRACE_ID_128, spanId: SPAN_ID, parentSpanId: PARENT_ID, sampling: 'sampled', ...overrides };
+  return { traceId: TRACE_ID_128, spanId: SPAN_ID, parentSpanId: PARENT_ID, sampling: 'sampled', random: false, ...overrides };
 }
 
 describe('traceparent', () => {
@@ -19,13 +20,19 @@ describe('traceparent', () => {
     it.each<[string, string, InboundTrace]>([
       ['version 00, sampled', `00-${TRACE_ID_128}-${SPAN_ID}-01`, withIds('sampled')],
       ['version 00, not sampled', `00-${TRACE_ID_128}-${SPAN_ID}-00`, withIds('not_sampled')],
-      ['flags 03: only the sampled bit counts', `00-${TRACE_ID_128}-${SPAN_ID}-03`, withIds('sampled')],
-      ['flags 02: other bits without the sampled bit', `00-${TRACE_ID_128}-${SPAN_ID}-02`, withIds('not_sampled')],
-      ['flags ff', `00-${TRACE_ID_128}-${SPAN_ID}-ff`, withIds('sampled')],
-      ['flags fe', `00-${TRACE_ID_128}-${SPAN_ID}-fe`, withIds('not_sampled')],
-      ['a zero high half: a 64-bit id kept at 16 hex', `00-${ZERO_16}${TRACE_ID_64}-${SPAN_ID}-01`, withIds('sampled', TRACE_ID_64)],
+      ['flags 03: sampled, random trace id', `00-${TRACE_ID_128}-${SPAN_ID}-03`, withIds('sampled', true)],
+      ['flags 02: not sampled, random trace id', `00-${TRACE_ID_128}-${SPAN_ID}-02`, withIds('not_sampled', true)],
+      ['flags 04: a reserved bit alone', `00-${TRACE_ID_128}-${SPAN_ID}-04`, withIds('not_sampled')],
+      ['flags 05: sampled with a reserved bit, not random', `00-${TRACE_ID_128}-${SPAN_ID}-05`, withIds('sampled')],
+      ['flags 06: random with a reserved bit', `00-${TRACE_ID_128}-${SPAN_ID}-06`, withIds('not_sampled', true)],
+      ['flags ff: every bit', `00-${TRACE_ID_128}-${SPAN_ID}-ff`, withIds('sampled', true)],
+      ['flags fe: every bit but sampled', `00-${TRACE_ID_128}-${SPAN_ID}-fe`, withIds('not_sampled', true)],
+      ['flags fd: every bit but random', `00-${TRACE_ID_128}-${SPAN_ID}-fd`, withIds('sampled')],
+      ['a zero high half: a 64-bit id kept at 16 hex', `00-${ZERO_16}${TRACE_ID_64}-${SPAN_ID}-01`, withIds('sampled', false, TRACE_ID_64)],
+      ['a random 64-bit id', `00-${ZERO_16}${TRACE_ID_64}-${SPAN_ID}-03`, withIds('sampled', true, TRACE_ID_64)],
       ['a future version at the version 00 length', `01-${TRACE_ID_128}-${SPAN_ID}-01`, withIds('sampled')],
       ['a future version with extra fields', `cc-${TRACE_ID_128}-${SPAN_ID}-01-what-the-future-will-be`, withIds('sampled')],
+      ['the random flag of a future version', `cc-${TRACE_ID_128}-${SPAN_ID}-02-what-the-future-will-be`, withIds('not_sampled', true)],
       ['surrounding whitespace (optional whitespace around a header value)', ` 00-${TRACE_ID_128}-${SPAN_ID}-01  `, withIds('sampled')],
     ])('should read %s', (_case, header, expected) => {
       expect(parseTraceparent(header)).toEqual(expected);
@@ -66,7 +73,11 @@ describe('traceparent', () => {
       ['sampled', makeOutbound(), `00-${TRACE_ID_128}-${SPAN_ID}-01`],
       ['not sampled', makeOutbound({ sampling: 'not_sampled' }), `00-${TRACE_ID_128}-${SPAN_ID}-00`],
       ['debug as sampled (W3C has no debug flag)', makeOutbound({ sampling: 'debug' }), `00-${TRACE_ID_128}-${SPAN_ID}-01`],
+      ['sampled with a random trace id as 03', makeOutbound({ random: true }), `00-${TRACE_ID_128}-${SPAN_ID}-03`],
+      ['not sampled with a random trace id as 02', makeOutbound({ sampling: 'not_sampled', random: true }), `00-${TRACE_ID_128}-${SPAN_ID}-02`],
+      ['debug with a random trace id as 03', makeOutbound({ sampling: 'debug', random: true }), `00-${TRACE_ID_128}-${SPAN_ID}-03`],
       ['a 64-bit trace id left-padded to 32 hex', makeOutbound({ traceId: TRACE_ID_64 }), `00-${ZERO_16}${TRACE_ID_64}-${SPAN_ID}-01`],
+      ['a random 64-bit trace id', makeOutbound({ traceId: TRACE_ID_64, random: true }), `00-${ZERO_16}${TRACE_ID_64}-${SPAN_ID}-03`],
     ])('should write %s', (_case, trace, expected) => {
       expect(formatTraceparent(trace)).toBe(expected);
     });
@@ -75,27 +86,11 @@ describe('traceparent', () => {
       ['sampled', makeOutbound(), withIds('sampled')],
       ['not sampled', makeOutbound({ sampling: 'not_sampled' }), withIds('not_sampled')],
       ['debug (read back as sampled)', makeOutbound({ sampling: 'debug' as SamplingDecision }), withIds('sampled')],
-      ['a 64-bit trace id (back to 16 hex)', makeOutbound({ traceId: TRACE_ID_64 }), withIds('sampled', TRACE_ID_64)],
+      ['random, sampled', makeOutbound({ random: true }), withIds('sampled', true)],
+      ['random, not sampled', makeOutbound({ sampling: 'not_sampled', random: true }), withIds('not_sampled', true)],
+      ['a 64-bit trace id (back to 16 hex)', makeOutbound({ traceId: TRACE_ID_64 }), withIds('sampled', false, TRACE_ID_64)],
     ])('should be read back by parseTraceparent when %s', (_case, trace, expected) => {
       expect(parseTraceparent(formatTraceparent(trace))).toEqual(expected);
     });
-  });
-});
-
-describe(parseTracestate.name, () => {
-  it.each<[string, string | undefined, string | undefined]>([
-    ['one member', 'congo=t61rcWkgMzE', 'congo=t61rcWkgMzE'],
-    ['two members with spaces', 'rojo=00f067aa0ba902b7 , congo=t61rcWkgMzE', 'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE'],
-    ['a tenant key', 'tenant@vendor=x', 'tenant@vendor=x'],
-    ['absent', undefined, undefined],
-    ['empty', '', undefined],
-    ['no equals sign', 'congo', undefined],
-    ['an upper-case key', 'Congo=x', undefined],
-    ['a value with a space at the end', 'congo=x ', 'congo=x'],
-    ['a value with a comma-less bad character', 'congo=x}=y', undefined],
-    ['more than 32 members', Array.from({ length: 33 }, (_, i) => `k${i}=v`).join(','), undefined],
-    ['longer than 512 characters', `k=${'v'.repeat(600)}`, undefined],
-  ])('should read %s', (_case, value, expected) => {
-    expect(parseTracestate(value)).toEqual(expected);
   });
 });

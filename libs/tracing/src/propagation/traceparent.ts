@@ -1,7 +1,10 @@
 import { parseSpanId, type InboundTrace, type OutboundTrace } from './trace-ids';
 
 export const TRACEPARENT_HEADER = 'traceparent';
-export const TRACESTATE_HEADER = 'tracestate';
+
+const SAMPLED_FLAG = 0x01;
+/** Level 2: the trace id's right-most 7 bytes are random; kept on every traceparent with that trace id. */
+const RANDOM_FLAG = 0x02;
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
 
@@ -19,24 +22,24 @@ export function parseTraceparent(value: string | undefined): InboundTrace | unde
   if (spanId === undefined) return undefined;
   // A W3C trace id whose high half is zero came from a 64-bit system: keep it 64-bit on B3.
   const traceId = rawTraceId.startsWith('0000000000000000') ? rawTraceId.slice(16) : rawTraceId;
-  const sampled = (parseInt(flags, 16) & 1) === 1;
-  return { ids: { traceId, spanId }, sampling: sampled ? 'sampled' : 'not_sampled' };
+  // A bit field: each flag is read from its own bit, never by comparing the whole value (W3C trace-flags).
+  const bits = parseInt(flags, 16);
+  return {
+    ids: { traceId, spanId },
+    sampling: (bits & SAMPLED_FLAG) === SAMPLED_FLAG ? 'sampled' : 'not_sampled',
+    random: (bits & RANDOM_FLAG) === RANDOM_FLAG,
+  };
 }
 
-/** traceparent needs 32 hex: a 64-bit id is left-padded with zeros (what B3 ↔ W3C bridges do). */
+/** trace-flags for each value of sampled | random; the reserved bits stay zero (W3C: vendors MUST set them to zero). */
+const TRACE_FLAGS: readonly string[] = ['00', '01', '02', '03'];
+
+/**
+ * traceparent needs 32 hex: a 64-bit id is left-padded with zeros (what B3 ↔ W3C bridges do). W3C has no
+ * debug flag: debug is written as sampled.
+ */
 export function formatTraceparent(trace: OutboundTrace): string {
   const traceId = trace.traceId.padStart(32, '0');
-  return `00-${traceId}-${trace.spanId}-${trace.sampling === 'not_sampled' ? '00' : '01'}`;
-}
-
-// W3C Trace Context §3.3: list-members `key=value`, keys lower-case (optionally tenant@system), values
-// printable ASCII without `,` and `=`, at most 32 members.
-const TRACESTATE_MEMBER = /^(?:[a-z0-9][a-z0-9_\-*/]{0,240}@[a-z][a-z0-9_\-*/]{0,13}|[a-z][a-z0-9_\-*/]{0,255})=[\x20-\x2b\x2d-\x3c\x3e-\x7e]{0,255}[\x21-\x2b\x2d-\x3c\x3e-\x7e]$/;
-
-/** The tracestate value when it is well-formed, else undefined (a malformed tracestate is discarded). */
-export function parseTracestate(value: string | undefined): string | undefined {
-  if (value === undefined || value.length > 512) return undefined;
-  const members = value.split(',').map((member) => member.trim()).filter((member) => member !== '');
-  if (members.length === 0 || members.length > 32 || !members.every((member) => TRACESTATE_MEMBER.test(member))) return undefined;
-  return members.join(',');
+  const flags = (trace.sampling === 'not_sampled' ? 0 : SAMPLED_FLAG) | (trace.random ? RANDOM_FLAG : 0);
+  return `00-${traceId}-${trace.spanId}-${TRACE_FLAGS[flags]}`;
 }

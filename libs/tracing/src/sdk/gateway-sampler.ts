@@ -10,9 +10,13 @@ import {
 } from '@opentelemetry/sdk-trace';
 import type { SamplerName } from '@app/config';
 import type { SamplingState } from '../propagation/trace-ids';
+import { memoizeByRatio } from './memoize-by-ratio';
 
 /** Context key carrying the caller's B3 sampling state to the sampler. */
 export const INBOUND_SAMPLING_KEY = createContextKey('external-proxy.inbound-sampling');
+
+/** Context key carrying a route's sampling ratio (ProxySpanOptions.samplerRatio) to the sampler. */
+export const SAMPLER_RATIO_KEY = createContextKey('external-proxy.sampler-ratio');
 
 /** Span attribute that marks a debug trace; the Zipkin mapping turns it into `debug: true`. */
 export const ZIPKIN_DEBUG_ATTRIBUTE = 'zipkin.debug';
@@ -44,21 +48,35 @@ function buildOtelSampler(name: SamplerName, ratio: number): Sampler {
   }
 }
 
+/** The configured sampler, and what it does for a root span (used for a remote parent that sent no decision). */
+interface RatioSamplers {
+  readonly configured: Sampler;
+  readonly root: Sampler;
+}
+
 /**
  * The configured sampler, plus the two B3 rules OpenTelemetry has no notion of: debug (X-B3-Flags: 1)
  * always samples and is marked for export; a remote parent without a decision (deferred) is decided as
  * a root would be, keeping the caller's ids; a decision without ids is honoured by the parent-based
  * samplers. Otherwise the configured sampler decides, with OpenTelemetry's semantics.
+ *
+ * A route's ratio (SAMPLER_RATIO_KEY) takes the place of the configured ratio for that request: the ratio
+ * samplers are built with it (once per ratio value), so every decision they take by ratio uses it, while
+ * parent-based ones still follow a caller's decision. The always_* samplers have no ratio and ignore it.
  */
 export class GatewaySampler implements Sampler {
-  private readonly configured: Sampler;
-  /** What the configured sampler does for a root span: used for a remote parent that sent no decision. */
-  private readonly rootSampler: Sampler;
+  private readonly samplers: RatioSamplers;
+  /** Only for traceidratio and parentbased_traceidratio: the samplers for a route's ratio. */
+  private readonly samplersForRatio: ((ratio: number) => RatioSamplers) | undefined;
   private readonly honoursCaller: boolean;
 
   constructor(samplerName: SamplerName, ratio: number) {
-    this.configured = buildOtelSampler(samplerName, ratio);
-    this.rootSampler = buildOtelSampler(ROOT_OF[samplerName], ratio);
+    const build = (withRatio: number): RatioSamplers => ({
+      configured: buildOtelSampler(samplerName, withRatio),
+      root: buildOtelSampler(ROOT_OF[samplerName], withRatio),
+    });
+    this.samplers = build(ratio);
+    this.samplersForRatio = ROOT_OF[samplerName] === 'traceidratio' ? memoizeByRatio(build) : undefined;
     this.honoursCaller = samplerName.startsWith('parentbased_');
   }
 
@@ -68,17 +86,22 @@ export class GatewaySampler implements Sampler {
     if (inbound === 'debug') {
       return { decision: SamplingDecision.RECORD_AND_SAMPLED, attributes: { [ZIPKIN_DEBUG_ATTRIBUTE]: true } };
     }
-    if (inbound === 'deferred' && parent?.isRemote === true) {
-      return this.rootSampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-    }
     // `b3: 0` or `X-B3-Sampled: 1` without ids: a decision with no parent to carry it.
     if (parent === undefined && this.honoursCaller && (inbound === 'sampled' || inbound === 'not_sampled')) {
       return { decision: inbound === 'sampled' ? SamplingDecision.RECORD_AND_SAMPLED : SamplingDecision.NOT_RECORD };
     }
-    return this.configured.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+    const { configured, root } = this.samplersFor(context);
+    // A remote parent that sent no decision is decided as a root would be; it keeps the caller's ids.
+    const sampler = inbound === 'deferred' && parent?.isRemote === true ? root : configured;
+    return sampler.shouldSample(context, traceId, spanName, spanKind, attributes, links);
   }
 
   toString(): string {
-    return `GatewaySampler{${this.configured.toString()}}`;
+    return `GatewaySampler{${this.samplers.configured.toString()}}`;
+  }
+
+  private samplersFor(context: Context): RatioSamplers {
+    const ratio = context.getValue(SAMPLER_RATIO_KEY);
+    return typeof ratio === 'number' && this.samplersForRatio !== undefined ? this.samplersForRatio(ratio) : this.samplers;
   }
 }

@@ -1,10 +1,9 @@
 import { SpanKind, TraceFlags, trace, type Attributes, type SpanContext } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { SamplerName, TraceIdBits } from '@app/config';
-import type { InboundTrace, OutboundTrace } from '../propagation/trace-ids';
-import { GatewaySampler, INBOUND_SAMPLING_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
+import type { InboundTrace, OutboundTrace, SamplingState } from '../propagation/trace-ids';
+import { INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './gateway-sampler';
 import { contextFromInbound, startProxySpans, type ProxySpanOptions } from './gateway-spans';
-import { GatewayIdGenerator } from './trace-id-generator';
+import { makeTracing, summarize, type SpanSummary } from './testing/in-memory-tracing';
 
 const TRACE_ID_128 = '80f198ee56343ba864fe8b2a57d3eff7';
 const TRACE_ID_64 = '64fe8b2a57d3eff7';
@@ -18,35 +17,6 @@ const OPTIONS: ProxySpanOptions = {
 };
 
 const caller = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: CALLER_SPAN_ID }, sampling });
-
-/** A real SDK pipeline with the gateway's sampler and id generator, exporting to memory. */
-function makeTracing(sampler: SamplerName, ratio = 1, traceIdBits: TraceIdBits = 128) {
-  const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({
-    sampler: new GatewaySampler(sampler, ratio),
-    idGenerator: new GatewayIdGenerator(traceIdBits),
-    spanProcessors: [new SimpleSpanProcessor({ exporter })],
-  });
-  return { exporter, tracer: provider.getTracer('gateway-spans.spec') };
-}
-
-interface SpanSummary {
-  readonly name: string;
-  readonly kind: SpanKind;
-  readonly traceId: string;
-  readonly id: string;
-  readonly parentId: string | undefined;
-  readonly attributes: Attributes;
-}
-
-const summarize = (span: ReadableSpan): SpanSummary => ({
-  name: span.name,
-  kind: span.kind,
-  traceId: span.spanContext().traceId,
-  id: span.spanContext().spanId,
-  parentId: span.parentSpanContext?.spanId,
-  attributes: span.attributes,
-});
 
 describe('gateway-spans', () => {
   describe(startProxySpans.name, () => {
@@ -71,7 +41,7 @@ describe('gateway-spans', () => {
         { name: 'GET /api', kind: SpanKind.CLIENT, traceId: otelTraceId, id: client.spanId, parentId: server.spanId, attributes: { ...OPTIONS.clientAttributes, ...debug } },
         { name: 'GET /api', kind: SpanKind.SERVER, traceId: otelTraceId, id: server.spanId, parentId: CALLER_SPAN_ID, attributes: { ...OPTIONS.serverAttributes, ...debug } },
       ]);
-      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling });
+      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling, random: false });
       expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
     });
 
@@ -82,7 +52,7 @@ describe('gateway-spans', () => {
     ])('should still propagate fresh ids with an explicit not_sampled for %s', (_case, sampler, ratio, inbound) => {
       const { outbound, server, client, exported } = run(sampler, inbound, ratio);
       expect(exported).toEqual([]);
-      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling: 'not_sampled' });
+      expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling: 'not_sampled', random: false });
       expect([server.spanId, client.spanId].filter((id) => !/^[0-9a-f]{16}$/.test(id))).toEqual([]);
       expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
     });
@@ -94,10 +64,25 @@ describe('gateway-spans', () => {
       ['debug without ids (X-B3-Flags: 1)', 64, { sampling: 'debug' }, /^[0-9a-f]{16}$/, 'debug'],
     ])('should start a new trace for %s', (_case, bits, inbound, traceIdShape, sampling) => {
       const { outbound, server, client, exported } = run('parentbased_always_on', inbound, 1, bits);
-      expect(outbound).toEqual<OutboundTrace>({ traceId: expect.stringMatching(traceIdShape) as string, spanId: client.spanId, parentSpanId: server.spanId, sampling });
+      expect(outbound).toEqual<OutboundTrace>({ traceId: expect.stringMatching(traceIdShape) as string, spanId: client.spanId, parentSpanId: server.spanId, sampling, random: true });
       expect(exported.map(({ kind, parentId }) => ({ kind, parentId }))).toEqual(
         sampling === 'not_sampled' ? [] : [{ kind: SpanKind.CLIENT, parentId: server.spanId }, { kind: SpanKind.SERVER, parentId: undefined }],
       );
+    });
+
+    it.each<[string, InboundTrace, boolean]>([
+      ['a traceparent caller with the random flag', { ...caller('sampled'), random: true }, true],
+      ['a traceparent caller with the random flag, not sampled', { ...caller('not_sampled'), random: true }, true],
+      ['a traceparent caller with the random flag and a 64-bit trace id', { ...caller('sampled', TRACE_ID_64), random: true }, true],
+      ['a traceparent caller without the random flag', { ...caller('sampled'), random: false }, false],
+      ['a B3 caller (its randomness is unknown)', caller('sampled'), false],
+      ['a B3 caller without a decision', caller('deferred'), false],
+      ['a new trace', { sampling: 'deferred' }, true],
+      ['a new trace for a decision without ids', { sampling: 'not_sampled' }, true],
+      ['a new trace for debug without ids', { sampling: 'debug' }, true],
+    ])('should set the W3C random-trace-id flag for %s to %s', (_case, inbound, random) => {
+      const { outbound } = run('parentbased_always_on', inbound);
+      expect(outbound.random).toBe(random);
     });
   });
 
@@ -112,7 +97,28 @@ describe('gateway-spans', () => {
       ['a 64-bit trace id, padded for OpenTelemetry', caller('sampled', TRACE_ID_64), { traceId: OTEL_TRACE_ID_64, spanId: CALLER_SPAN_ID, traceFlags: TraceFlags.SAMPLED, isRemote: true }],
     ])('should carry %s', (_case, inbound, expected) => {
       const context = contextFromInbound(inbound);
-      expect({ parent: trace.getSpanContext(context), sampling: context.getValue(INBOUND_SAMPLING_KEY) }).toEqual({ parent: expected, sampling: inbound.sampling });
+      expect({ parent: trace.getSpanContext(context), sampling: context.getValue(INBOUND_SAMPLING_KEY), ratio: context.getValue(SAMPLER_RATIO_KEY) })
+        .toEqual({ parent: expected, sampling: inbound.sampling, ratio: undefined });
     });
+
+    it.each<[string, InboundTrace, number]>([
+      ['no ids', { sampling: 'deferred' }, 0.25],
+      ['a decision without ids', { sampling: 'not_sampled' }, 0.25],
+      ['a caller with ids', caller('sampled'), 0.25],
+      ['a ratio of 0', caller('deferred'), 0],
+      ['a ratio of 1', caller('not_sampled'), 1],
+    ])('should carry a route ratio with %s (%d)', (_case, inbound, samplerRatio) => {
+      const context = contextFromInbound(inbound, samplerRatio);
+      expect({ parent: trace.getSpanContext(context)?.spanId, sampling: context.getValue(INBOUND_SAMPLING_KEY), ratio: context.getValue(SAMPLER_RATIO_KEY) })
+        .toEqual({ parent: inbound.ids?.spanId, sampling: inbound.sampling, ratio: samplerRatio });
+    });
+
+    const STATES: readonly SamplingState[] = ['sampled', 'not_sampled', 'debug', 'deferred'];
+    it.each(STATES.flatMap((sampling) => [undefined, 0.25].map((ratio) => [sampling, ratio] as const)))(
+      'should hand a caller without ids (%s, route ratio %s) the same context every time (no allocation per request)',
+      (sampling, samplerRatio) => {
+        expect(contextFromInbound({ sampling }, samplerRatio)).toBe(contextFromInbound({ sampling }, samplerRatio));
+      },
+    );
   });
 });
