@@ -52,12 +52,20 @@ export function formatClientErrorAnswer(status: number, requestId: string): stri
   ].join('\r\n');
 }
 
+const PORTS: readonly ListenerPort[] = ['gateway', 'admin'];
+const REASONS: readonly ClientErrorReason[] = ['bad_request', 'headers_too_large', 'chunk_extensions_too_large', 'header_timeout', 'request_timeout'];
+
+/** Every series starts at 0: an alert on an increase needs the series before the first event. */
 export function createClientErrorCounter(meter: Meter): Counter {
-  return meter.createCounter(CLIENT_ERRORS_METRIC, { description: 'Requests refused by the HTTP parser before routing (malformed, too large, too slow), by reason and port' });
+  const counter = meter.createCounter(CLIENT_ERRORS_METRIC, { description: 'Requests refused by the HTTP parser before routing (malformed, too large, too slow), by reason and port' });
+  for (const port of PORTS) for (const reason of REASONS) counter.add(0, { reason, port });
+  return counter;
 }
 
 export function createDroppedConnectionsCounter(meter: Meter): Counter {
-  return meter.createCounter(DROPPED_CONNECTIONS_METRIC, { description: 'Connections closed at once because their port already had server.maxConnections / adminMaxConnections, by port' });
+  const counter = meter.createCounter(DROPPED_CONNECTIONS_METRIC, { description: 'Connections closed at once because their port already had server.maxConnections / adminMaxConnections, by port' });
+  for (const port of PORTS) counter.add(0, { port });
+  return counter;
 }
 
 /** Node keeps the response in flight on its socket as `_httpMessage`; its own default handler reads it too. */

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { GatewayConfig } from '@app/config';
 
 /** `config/default.yaml` of the installation: the nearest one above the running file (source or dist). */
 export function findDefaultsFile(start: string): string {
@@ -8,4 +9,18 @@ export function findDefaultsFile(start: string): string {
     if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) return join(process.cwd(), 'config', 'default.yaml');
   }
+}
+
+/** The installation's version: `version` of the nearest package.json above the running file. */
+export function gatewayVersion(start: string): string {
+  for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate)) return String((JSON.parse(readFileSync(candidate, 'utf8')) as { version?: unknown }).version ?? 'unknown');
+  }
+  return 'unknown';
+}
+
+/** Pure: where spans go, for gateway_build_info: `stdout`, or the Zipkin API version and encoding. */
+export function exporterMode(config: Pick<GatewayConfig, 'zipkin'>): string {
+  return config.zipkin.endpoint === undefined ? 'stdout' : `zipkin-${config.zipkin.apiVersion}-${config.zipkin.encoding}`;
 }

@@ -8,7 +8,7 @@ import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig, t
 import { BufferedLineWriter, createSpanSink, startTelemetry } from '@app/tracing';
 import { UpstreamClient, UpstreamTlsFileError } from '@app/upstream-client';
 import { createClientErrorCounter, createDroppedConnectionsCounter } from './client-error-handler';
-import { findDefaultsFile } from './defaults-file';
+import { exporterMode, findDefaultsFile, gatewayVersion } from './defaults-file';
 import { GatewayModule } from './gateway.module';
 import { createAdminAdapter, createGatewayAdapter, drainServer, tuneServer, type ServerCounters } from './gateway-server';
 import { AdminModule } from './ops/admin.module';
@@ -32,6 +32,9 @@ async function bootstrap(): Promise<void> {
     createSpanSink(config.zipkin, meter, logWriter, { warn: (m) => reporterLogger.warn(m), error: (m) => reporterLogger.error(m) }),
   );
   const lifecycle = new GatewayLifecycle();
+  telemetry.meter
+    .createObservableCounter('gateway_log_lines_dropped', { description: 'Log lines dropped because stdout did not keep up (access log and span lines)' })
+    .addCallback((result) => result.observe(logWriter.dropped));
   const counters: ServerCounters = { clientErrors: createClientErrorCounter(telemetry.meter), droppedConnections: createDroppedConnectionsCounter(telemetry.meter) };
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
@@ -44,7 +47,7 @@ async function bootstrap(): Promise<void> {
   lifecycle.watchUpstreamPool(() => upstream.poolWaits.exhaustedForMs(), config.ingressGateway.poolExhaustedUnreadyMs);
   await gateway.listen(config.server.port, config.server.host);
   const admin = await NestFactory.create<NestFastifyApplication>(
-    AdminModule.forRoot({ lifecycle, prometheus: telemetry.prometheus }),
+    AdminModule.forRoot({ lifecycle, prometheus: telemetry.prometheus, buildInfo: { version: gatewayVersion(__dirname), exporters: exporterMode(config) } }),
     createAdminAdapter(config.server, counters),
     { logger: appLogger },
   );

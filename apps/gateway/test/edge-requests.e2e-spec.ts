@@ -105,9 +105,9 @@ describe('requests at the edge of HTTP (gateway process)', () => {
       expect({ status: statusOf(answer), forwarded: forwardedSince(before) }).toEqual({ status: 200, forwarded: [`${method} /resource`] });
     });
 
-    it('should count refused requests in gateway_requests_total', async () => {
+    it('should count refused requests in http_server_request_duration_seconds', async () => {
       const metrics = await send(`${gateway.adminUrl}/metrics`);
-      expect(metricSum(metrics.body, 'gateway_requests_total', { route: 'unmatched', status_class: '4xx' })).toBeGreaterThanOrEqual(2);
+      expect(metricSum(metrics.body, 'http_server_request_duration_seconds_count', { http_response_status_code: '400' })).toBeGreaterThanOrEqual(2);
     });
   });
 

@@ -73,7 +73,7 @@ describe('every request ends exactly once (gateway process)', () => {
 
     expect(probe.status).toBe(200);
     expect(logged).toHaveLength(CONNECTIONS * 2 + 1);
-    expect(metricSum(metrics.body, 'gateway_requests_total')).toBe(CONNECTIONS * 2 + 1);
+    expect(metricSum(metrics.body, 'http_server_request_duration_seconds_count')).toBe(CONNECTIONS * 2 + 1);
     expect(received.filter((id) => !logged.includes(id))).toEqual([]);
     expect(received.filter((id) => !spans.has(id))).toEqual([]);
     expect({ exitCode, withinBudget: exitedAfterMs < DRAIN_TIMEOUT_MS + CLOSE_TIMEOUT_MS }).toEqual({ exitCode: 0, withinBudget: true });

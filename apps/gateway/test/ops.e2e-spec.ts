@@ -2,6 +2,7 @@ import type { StandInCollector } from '../../../libs/tracing/src/zipkin/reporter
 import { waitForTrace } from './support/collected-spans';
 import { closeStandIns, gatewayEnv, startStandIns } from './support/gateway-env';
 import { runGatewayExpectingExit, startGateway, type GatewayProcess } from './support/gateway-process';
+import { metricSum } from './support/eventually';
 import { send } from './support/http-client';
 import { writeYamlFile } from './support/routes-file';
 import type { StandInUpstream } from './support/stand-in-upstream';
@@ -48,19 +49,29 @@ describe('operations (gateway process)', () => {
       expect(JSON.parse(ready.body)).toMatchObject({ status: 'ok', info: { gateway: { status: 'up', listening: true, draining: false } } });
     });
 
-    it('should expose request, upstream, reporter, process and event-loop metrics in Prometheus text', async () => {
+    it('should expose the HTTP semconv metrics after a 200, a 404 and a 502, with process and runtime metrics and no host-wide series', async () => {
       await send(`${gateway.url}/`);
       await send(`${gateway.url}/api/status/502`);
       await send(`${gateway.url}/nope`);
       const metrics = (await send(`${gateway.adminUrl}/metrics`)).body;
-      expect(metrics).toMatch(/gateway_requests_total\{route="productpage",method="GET",status_class="2xx"[^}]*\} 1/);
-      expect(metrics).toMatch(/gateway_requests_total\{route="api",method="GET",status_class="5xx"[^}]*\} 1/);
-      expect(metrics).toMatch(/gateway_requests_total\{route="unmatched",method="GET",status_class="4xx"[^}]*\} 1/);
-      expect(metrics).toMatch(/gateway_request_duration_seconds_bucket\{route="productpage"/);
-      expect(metrics).toMatch(/gateway_upstream_duration_seconds_bucket\{route="api",status_class="5xx"/);
-      expect(metrics).toMatch(/zipkin_reporter_spans_total/);
-      expect(metrics).toMatch(/process_memory_usage/);
+      const count = (labels: Record<string, string>): number => metricSum(metrics, 'http_server_request_duration_seconds_count', labels);
+      expect({
+        ok: count({ http_request_method: 'GET', http_response_status_code: '200', http_route: '/' }),
+        upstream502: count({ http_response_status_code: '502', http_route: '/api/', error_type: '502' }),
+        notFound: count({ http_response_status_code: '404' }),
+        client502: metricSum(metrics, 'http_client_request_duration_seconds_count', { http_response_status_code: '502', error_type: '502', server_address: '127.0.0.1' }),
+      }).toEqual({ ok: 1, upstream502: 1, notFound: 1, client502: 1 });
+      // A 404 has no route: no http_route label, no error_type (4xx is not a server error).
+      expect(metrics).toMatch(/^http_server_request_duration_seconds_count\{http_request_method="GET",http_response_status_code="404",otel_scope_name="[^"]+"\} 1$/m);
+      expect(metrics).toMatch(/^http_server_active_requests\{http_request_method="GET"/m);
+      for (const name of ['zipkin_reporter_spans_total', 'process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'nodejs_heap_size_used_bytes', 'gateway_build_info', 'gateway_log_lines_dropped_total']) {
+        expect({ name, present: new RegExp(`^${name}[{ ]`, 'm').test(metrics) }).toEqual({ name, present: true });
+      }
       expect(metrics).toMatch(/nodejs_eventloop_delay_seconds\{quantile="0.99"/);
+      expect(metrics).toMatch(/^gateway_build_info\{version="0\.2\.0",node_version="v\d+\.\d+\.\d+",exporters="zipkin-v2-json"/m);
+      // Counters exist from the start, at 0: an alert on an increase needs the series before the first event.
+      expect(metrics).toMatch(/^gateway_connections_dropped_total\{port="admin",otel_scope_name="[^"]+"\} 0$/m);
+      expect(metrics.split('\n').filter((line) => line.startsWith('system_') || line.startsWith('gateway_requests_total'))).toEqual([]);
     });
 
     it('should never show the collector URL token in metrics or logs', async () => {

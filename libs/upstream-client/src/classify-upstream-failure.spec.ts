@@ -1,6 +1,6 @@
 import { errors } from 'undici';
 import { classifyUpstreamFailure, type FailureContext } from './classify-upstream-failure';
-import { UpstreamAbortedError, UpstreamTimeoutError, UpstreamUnavailableError } from './upstream.errors';
+import { ClientStalledError, UpstreamAbortedError, UpstreamTimeoutError, UpstreamUnavailableError, type UpstreamError } from './upstream.errors';
 
 const CONTEXT: FailureContext = { aborted: false, timeoutMs: 3000, idleTimeoutMs: 60000 };
 
@@ -29,5 +29,25 @@ describe(classifyUpstreamFailure.name, () => {
     const result = classifyUpstreamFailure(error, { ...CONTEXT, ...context });
     expect(result).toBeInstanceOf(expected.constructor);
     expect(result.message).toBe(expected.message);
+    expect(result.errorType).toBe((expected as UpstreamError).errorType);
+  });
+});
+
+describe('error.type of upstream failures', () => {
+  it.each<[string, UpstreamError, string]>([
+    ['a refused connection', new UpstreamUnavailableError('connection refused'), 'connection_refused'],
+    ['a reset connection', new UpstreamUnavailableError('connection reset'), 'connection_reset'],
+    ['a closed connection', new UpstreamUnavailableError('connection closed'), 'connection_reset'],
+    ['a connect timeout', new UpstreamUnavailableError('connect timed out'), 'connect_timeout'],
+    ['an unknown host', new UpstreamUnavailableError('host not found'), 'dns'],
+    ['an unreachable network', new UpstreamUnavailableError('network unreachable'), 'unreachable'],
+    ['a TLS failure', new UpstreamUnavailableError('TLS handshake failed (CERT_HAS_EXPIRED)'), 'tls'],
+    ['a malformed answer', new UpstreamUnavailableError('malformed response'), 'malformed_response'],
+    ['an unknown failure', new UpstreamUnavailableError('request failed (EWEIRD)'), '_OTHER'],
+    ['a timeout', new UpstreamTimeoutError('no response headers', 1000), 'timeout'],
+    ['a client gone', new UpstreamAbortedError(), 'client_aborted'],
+    ['a client not reading', new ClientStalledError(1000), 'client_stalled'],
+  ])('should class %s as %s', (_case, error, expected) => {
+    expect(error.errorType).toBe(expected);
   });
 });

@@ -6,10 +6,12 @@ import { EventLoopMetrics } from './event-loop-metrics';
 import { GATEWAY_LIFECYCLE, PROMETHEUS_EXPORTER, type GatewayLifecycle } from './gateway-lifecycle';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { BUILD_INFO, ProcessMetrics, type BuildInfo } from './process-metrics';
 
 export interface AdminModuleOptions {
   readonly lifecycle: GatewayLifecycle;
   readonly prometheus: PrometheusExporter;
+  readonly buildInfo: BuildInfo;
 }
 
 /** The admin port's app: health and metrics, never proxied, never traced. */
@@ -18,12 +20,14 @@ export class AdminModule {
   static forRoot(options: AdminModuleOptions): DynamicModule {
     return {
       module: AdminModule,
-      imports: [TerminusModule.forRoot({ logger: false }), OpenTelemetryModule.forRoot({ metrics: { hostMetrics: true } })],
+      imports: [TerminusModule.forRoot({ logger: false }), OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } })],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_LIFECYCLE, useValue: options.lifecycle },
         { provide: PROMETHEUS_EXPORTER, useValue: options.prometheus },
+        { provide: BUILD_INFO, useValue: options.buildInfo },
         EventLoopMetrics,
+        ProcessMetrics,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { ClientStalledError, UpstreamAbortedError, UpstreamTimeoutError, UpstreamUnavailableError } from '@app/upstream-client';
+import { ClientStalledError, UpstreamAbortedError, UpstreamError, UpstreamTimeoutError, UpstreamUnavailableError } from '@app/upstream-client';
 import {
   BadRequestHeadersError,
   BadRequestTargetError,
@@ -45,4 +45,12 @@ function isUnanswerable(error: unknown): boolean {
 export function errorBody(answer: ErrorAnswer, error: unknown, requestId: string, traceId: string | undefined): string {
   const message = answer.status !== 500 && error instanceof Error ? error.message : 'internal error';
   return JSON.stringify({ error: answer.code, message, requestId, ...(traceId !== undefined && { traceId }) });
+}
+
+/** Pure: OpenTelemetry's `error.type` (metrics) of a failure: its class, `_OTHER` when unknown. */
+export function errorTypeOf(error: unknown): string {
+  if (error instanceof UpstreamError) return error.errorType;
+  if (error instanceof PayloadTooLargeError) return 'body_too_large';
+  if (error instanceof PipelineTooDeepError) return 'pipeline_too_deep';
+  return '_OTHER';
 }

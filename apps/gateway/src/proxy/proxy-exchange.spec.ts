@@ -79,7 +79,7 @@ function makeExchange({ queued = false, rawHeaders = [] as string[], traceIdHead
   const recorded: RequestOutcome[] = [];
   const logged: AccessLogEntry[] = [];
   const sinks: ExchangeSinks = {
-    metrics: { record: (outcome) => void recorded.push(outcome) },
+    metrics: { started: () => undefined, finished: (outcome) => void recorded.push(outcome) },
     accessLog: { enabled: true, write: (entry) => void logged.push(entry) },
     draining: () => false,
     queued: new QueuedResponses(),
@@ -93,7 +93,10 @@ function makeExchange({ queued = false, rawHeaders = [] as string[], traceIdHead
     client: makeSpan('client', events),
     outbound: { traceId: TRACE_ID, spanId: 'b'.repeat(16), parentSpanId: 'c'.repeat(16), sampling: 'sampled', random: false },
   };
-  const startUpstream = (): void => sut.upstreamStarted(spans, { abort: () => void aborts.push('abort') }, performance.now());
+  const startUpstream = (): void => {
+    sut.matched = { template: '/api/', serverAddress: '127.0.0.1', serverPort: 8080 };
+    sut.upstreamStarted(spans, { abort: () => void aborts.push('abort') }, performance.now());
+  };
   return { sut, socket, response, recorded, logged, events, aborts, startUpstream };
 }
 
@@ -102,7 +105,8 @@ type Fixture = ReturnType<typeof makeExchange>;
 /** What one exchange left behind: the status recorded, the log line's error, the span events, aborts. */
 function outcome(f: Fixture) {
   return {
-    recorded: f.recorded.map(({ status, upstreamStatus }) => ({ status, upstreamStatus })),
+    recorded: f.recorded.map(({ status, upstream }) => ({ status, upstreamStatus: upstream?.status })),
+    errorTypes: f.recorded.map(({ errorType, upstream }) => [errorType, upstream?.errorType]),
     logged: f.logged.map(({ status, error, route, path }) => ({ status, error, route, path })),
     spanEvents: f.events,
     aborts: f.aborts,
@@ -122,6 +126,7 @@ describe(ProxyExchange.name, () => {
         logged: [{ status: 200, error: undefined, route: 'unmatched', path: '/api/x' }],
         spanEvents: ['client.http.status_code=200', 'client.end', 'server.http.status_code=200', 'server.end'],
         aborts: [],
+        errorTypes: [[undefined, undefined]],
       }],
       ['the client gone mid-response', (f) => {
         f.startUpstream();
@@ -132,6 +137,7 @@ describe(ProxyExchange.name, () => {
         logged: [{ status: 0, error: 'client aborted', route: 'unmatched', path: '/api/x' }],
         spanEvents: ['client.http.status_code=200', 'client.error=client aborted', 'client.status=client aborted', 'client.end', 'server.error=client aborted', 'server.status=client aborted', 'server.end'],
         aborts: ['abort'],
+        errorTypes: [['client_aborted', 'client_aborted']],
       }],
       ['the client gone before the upstream answered', (f) => {
         f.startUpstream();
@@ -141,6 +147,7 @@ describe(ProxyExchange.name, () => {
         logged: [{ status: 0, error: 'client aborted', route: 'unmatched', path: '/api/x' }],
         spanEvents: ['client.error=client aborted', 'client.status=client aborted', 'client.end', 'server.error=client aborted', 'server.status=client aborted', 'server.end'],
         aborts: ['abort'],
+        errorTypes: [['client_aborted', 'client_aborted']],
       }],
       ['an upstream failure before the headers: our 502', (f) => {
         f.startUpstream();
@@ -153,6 +160,7 @@ describe(ProxyExchange.name, () => {
           'server.http.status_code=502', 'server.error=upstream unavailable: connection refused', 'server.status=upstream unavailable: connection refused', 'server.end',
         ],
         aborts: [],
+        errorTypes: [['connection_refused', 'connection_refused']],
       }],
       ['an upstream timeout: our 504', (f) => {
         f.startUpstream();
@@ -165,6 +173,7 @@ describe(ProxyExchange.name, () => {
           'server.http.status_code=504', 'server.error=upstream timed out: no response headers after 1000 ms', 'server.status=upstream timed out: no response headers after 1000 ms', 'server.end',
         ],
         aborts: [],
+        errorTypes: [['timeout', 'timeout']],
       }],
       ['an upstream reset mid-body: the connection cut', (f) => {
         f.startUpstream();
@@ -178,6 +187,7 @@ describe(ProxyExchange.name, () => {
           'server.error=upstream unavailable: connection reset', 'server.status=upstream unavailable: connection reset', 'server.end',
         ],
         aborts: [],
+        errorTypes: [['connection_reset', 'connection_reset']],
       }],
       ['a client that stopped reading: the connection cut', (f) => {
         f.startUpstream();
@@ -191,6 +201,7 @@ describe(ProxyExchange.name, () => {
           'server.error=the client read nothing of the response for 60000 ms', 'server.status=the client read nothing of the response for 60000 ms', 'server.end',
         ],
         aborts: [],
+        errorTypes: [['client_stalled', 'client_stalled']],
       }],
       ['a refusal before the upstream: our 404, no spans', (f) => {
         f.sut.fail(new RouteNotFoundError('/api/x'));
@@ -199,6 +210,7 @@ describe(ProxyExchange.name, () => {
         logged: [{ status: 404, error: undefined, route: 'unmatched', path: '/api/x' }],
         spanEvents: [],
         aborts: [],
+        errorTypes: [[undefined, undefined]],
       }],
       ['every end signal at once (finish, close, socket close, a late failure)', (f) => {
         f.startUpstream();
@@ -213,6 +225,7 @@ describe(ProxyExchange.name, () => {
         logged: [{ status: 200, error: undefined, route: 'unmatched', path: '/api/x' }],
         spanEvents: ['client.http.status_code=200', 'client.end', 'server.http.status_code=200', 'server.end'],
         aborts: [],
+        errorTypes: [[undefined, undefined]],
       }],
     ])('should end once, both spans ended, CLIENT first, one metric and one log line: %s', (_case, run, expected) => {
       const fixture = makeExchange();
@@ -234,6 +247,7 @@ describe(ProxyExchange.name, () => {
         logged: [{ status: 0, error: 'client aborted', route: 'unmatched', path: '/api/x' }],
         spanEvents: [],
         aborts: [],
+        errorTypes: [['client_aborted', undefined]],
       });
     });
 

@@ -3,14 +3,14 @@ import { SpanStatusCode, type HrTime, type Span } from '@opentelemetry/api';
 import { TAG, spanTimeAt, type ProxySpans } from '@app/tracing';
 import type { UpstreamCall } from '@app/upstream-client';
 import type { AccessLog } from './access-log';
-import { answerFor, errorBody } from './error-answers';
+import { answerFor, errorBody, errorTypeOf } from './error-answers';
 import type { ProxyMetrics } from './proxy-metrics';
 import type { QueuedResponses } from './queued-responses';
 import { expectsContinue } from './request-head';
 
 /** What an exchange reports to once it ends, and whether responses should ask clients to reconnect. */
 export interface ExchangeSinks {
-  readonly metrics: Pick<ProxyMetrics, 'record'>;
+  readonly metrics: Pick<ProxyMetrics, 'started' | 'finished'>;
   readonly accessLog: Pick<AccessLog, 'enabled' | 'write'>;
   /** True while draining: every response carries `Connection: close`. */
   readonly draining: () => boolean;
@@ -27,7 +27,10 @@ export interface ExchangeSinks {
  * client that stopped reading, the drain deadline.
  */
 export class ProxyExchange {
+  /** The route's name for logs ('unmatched' until one matches). */
   route = 'unmatched';
+  /** The matched route's path template (metrics' http.route) and its upstream's address. */
+  matched?: { readonly template: string; readonly serverAddress: string; readonly serverPort: number };
   path: string;
   private spans?: ProxySpans;
   private upstreamCall?: UpstreamCall;
@@ -37,6 +40,9 @@ export class ProxyExchange {
   private clientSpanOpen = false;
   private continueSent = false;
   private failure?: string;
+  /** error.type of the failure that ended the request, and of the upstream call's. */
+  private errorType?: string;
+  private upstreamErrorType?: string;
   private finished = false;
   /** performance.now() at arrival: the SERVER span's start, the request's duration. */
   readonly arrivedAt = performance.now();
@@ -51,6 +57,7 @@ export class ProxyExchange {
   ) {
     // Until the target is parsed: the raw path without its query, which may carry tokens.
     this.path = (request.url ?? '').split('?')[0];
+    sinks.metrics.started(request.method ?? 'GET');
     response.once('close', () => this.finish());
     // A pipelined request's response waits for the connection until the earlier ones are done; Node emits no
     // `close` on it if the connection closes first, so the connection is watched until the response gets it.
@@ -110,6 +117,7 @@ export class ProxyExchange {
     this.upstreamCall = undefined;
     if (error === undefined) return this.endClientSpan(undefined);
     this.failure ??= error.message;
+    this.upstreamErrorType = errorTypeOf(error);
     this.endClientSpan(this.failure);
     this.fail(error);
   }
@@ -121,6 +129,7 @@ export class ProxyExchange {
   fail(error: unknown): void {
     if (this.finished) return;
     const answer = answerFor(error);
+    if (answer === undefined || answer.status >= 500 || this.response.headersSent) this.errorType ??= errorTypeOf(error);
     if (answer === undefined || this.response.headersSent) {
       if (answer === undefined) this.failure ??= error instanceof Error ? error.message : String(error);
       // The connection, not only the response: a response still queued behind a pipelined one has none yet.
@@ -163,7 +172,10 @@ export class ProxyExchange {
     this.stopWatchingQueue();
     const completed = this.response.writableFinished;
     const status = completed ? this.response.statusCode : 0;
-    if (!completed) this.failure ??= 'client aborted';
+    if (!completed) {
+      this.failure ??= 'client aborted';
+      this.errorType ??= 'client_aborted';
+    }
     // Aborting settles the upstream call at once (upstreamSettled records its end); the CLIENT span ends first.
     if (!completed) this.upstreamCall?.abort();
     this.endClientSpan(this.failure);
@@ -174,10 +186,19 @@ export class ProxyExchange {
   }
 
   private report(status: number, endedAt: number): void {
-    const upstreamSeconds = this.upstreamStartedAt === undefined ? undefined : ((this.upstreamEndedAt ?? endedAt) - this.upstreamStartedAt) / 1000;
     const method = this.request.method ?? 'GET';
     const durationSeconds = (endedAt - this.arrivedAt) / 1000;
-    this.sinks.metrics.record({ route: this.route, method, status, durationSeconds, upstreamSeconds, upstreamStatus: this.upstreamStatus });
+    const { matched } = this;
+    const upstream = this.upstreamStartedAt === undefined || matched === undefined
+      ? undefined
+      : {
+          durationSeconds: ((this.upstreamEndedAt ?? endedAt) - this.upstreamStartedAt) / 1000,
+          status: this.upstreamStatus,
+          serverAddress: matched.serverAddress,
+          serverPort: matched.serverPort,
+          errorType: this.upstreamErrorType ?? (this.upstreamEndedAt === undefined ? this.errorType : undefined),
+        };
+    this.sinks.metrics.finished({ method, status, route: matched?.template, durationSeconds, errorType: this.errorType, upstream });
     if (!this.sinks.accessLog.enabled) return;
     this.sinks.accessLog.write({
       requestId: this.requestId,

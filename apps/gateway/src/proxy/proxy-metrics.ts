@@ -1,50 +1,104 @@
 import { Injectable } from '@nestjs/common';
-import type { Counter, Histogram } from '@opentelemetry/api';
+import type { Attributes, Histogram, ObservableResult } from '@opentelemetry/api';
 import { MetricService } from 'nestjs-otel';
 
-/** Seconds buckets from 1 ms to 30 s: a proxy's latencies sit at the low end, timeouts at the top. */
-const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+/**
+ * OpenTelemetry HTTP semantic conventions (stable): instrument names as the spec has them; the Prometheus
+ * exporter writes them with underscores, and a View in start-telemetry adds the `_seconds` unit suffix.
+ */
+export const HTTP_METRIC_NAMES = {
+  serverDuration: 'http.server.request.duration',
+  clientDuration: 'http.client.request.duration',
+  activeRequests: 'http.server.active_requests',
+} as const;
+
+/** The semconv's advised buckets for HTTP durations, in seconds. */
+export const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** The methods semconv names; any other is recorded as `_OTHER`, so clients cannot create label values. */
+const KNOWN_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+
+export function semconvMethod(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : '_OTHER';
+}
+
+export interface UpstreamOutcome {
+  readonly durationSeconds: number;
+  /** Absent when no answer came. */
+  readonly status?: number;
+  readonly serverAddress: string;
+  readonly serverPort: number;
+  /** The failure's class (UpstreamError.errorType); absent when the call succeeded. */
+  readonly errorType?: string;
+}
 
 export interface RequestOutcome {
-  readonly route: string;
   readonly method: string;
+  /** 0 when no answer was sent (the client went away, or the connection was cut). */
   readonly status: number;
+  /** The matched route's path template; absent for requests no route matched. */
+  readonly route?: string;
   readonly durationSeconds: number;
+  readonly errorType?: string;
   /** Absent when the upstream was never called. */
-  readonly upstreamSeconds?: number;
-  readonly upstreamStatus?: number;
+  readonly upstream?: UpstreamOutcome;
 }
 
-/** `2xx` … `5xx`; 0 (the client went away before an answer) is `aborted`. */
-export function statusClass(status: number): string {
-  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : 'aborted';
+/**
+ * Pure: the attributes of the server duration. `error.type` on failures: the failure's class, else for a
+ * 5xx the status code (semconv: 4xx is not a server error).
+ */
+export function serverAttributes(outcome: RequestOutcome): Attributes {
+  const attributes: Attributes = { 'http.request.method': semconvMethod(outcome.method) };
+  if (outcome.status > 0) attributes['http.response.status_code'] = outcome.status;
+  if (outcome.route !== undefined) attributes['http.route'] = outcome.route;
+  const errorType = outcome.errorType ?? (outcome.status >= 500 ? String(outcome.status) : undefined);
+  if (errorType !== undefined) attributes['error.type'] = errorType;
+  return attributes;
 }
 
-/** Request count and latency by route, method and status class; upstream latency by route and status class. */
+/** Pure: the attributes of the client (upstream call) duration; for a client, 4xx and 5xx answers are errors. */
+export function clientAttributes(method: string, upstream: UpstreamOutcome): Attributes {
+  const attributes: Attributes = {
+    'http.request.method': semconvMethod(method),
+    'server.address': upstream.serverAddress,
+    'server.port': upstream.serverPort,
+  };
+  if (upstream.status !== undefined) attributes['http.response.status_code'] = upstream.status;
+  const errorType = upstream.errorType ?? (upstream.status !== undefined && upstream.status >= 400 ? String(upstream.status) : undefined);
+  if (errorType !== undefined) attributes['error.type'] = errorType;
+  return attributes;
+}
+
+/** Request and upstream-call durations and in-flight requests, by the HTTP semantic conventions. */
 @Injectable()
 export class ProxyMetrics {
-  private readonly requests: Counter;
-  private readonly requestDuration: Histogram;
-  private readonly upstreamDuration: Histogram;
+  private readonly serverDuration: Histogram;
+  private readonly clientDuration: Histogram;
+  /** In-flight requests per (semconv) method, plain numbers read at collection. */
+  private readonly active = new Map<string, number>();
 
   constructor(metricService: MetricService) {
-    this.requests = metricService.getCounter('gateway_requests', { description: 'Proxied requests, by route, method and status class' });
-    this.requestDuration = metricService.getHistogram('gateway_request_duration_seconds', {
-      description: 'Time from request to the end of the response, by route, method and status class',
-      advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
-    });
-    this.upstreamDuration = metricService.getHistogram('gateway_upstream_duration_seconds', {
-      description: 'Upstream call time (connect to end of response body), by route and status class',
-      advice: { explicitBucketBoundaries: LATENCY_BUCKETS },
-    });
+    const advice = { explicitBucketBoundaries: HTTP_DURATION_BUCKETS };
+    this.serverDuration = metricService.getHistogram(HTTP_METRIC_NAMES.serverDuration, { description: 'Duration of HTTP server requests (arrival to the end of the response)', unit: 's', advice });
+    this.clientDuration = metricService.getHistogram(HTTP_METRIC_NAMES.clientDuration, { description: 'Duration of HTTP client requests to the upstream (call to the end of its body)', unit: 's', advice });
+    metricService
+      .getObservableGauge(HTTP_METRIC_NAMES.activeRequests, { description: 'Number of active HTTP server requests', unit: '{request}' })
+      .addCallback((result: ObservableResult) => {
+        for (const [method, count] of this.active) result.observe(count, { 'http.request.method': method });
+      });
   }
 
-  record(outcome: RequestOutcome): void {
-    const labels = { route: outcome.route, method: outcome.method, status_class: statusClass(outcome.status) };
-    this.requests.add(1, labels);
-    this.requestDuration.record(outcome.durationSeconds, labels);
-    if (outcome.upstreamSeconds !== undefined) {
-      this.upstreamDuration.record(outcome.upstreamSeconds, { route: outcome.route, status_class: statusClass(outcome.upstreamStatus ?? 0) });
-    }
+  /** A request arrived; `finished` with the same method once it ended. */
+  started(method: string): void {
+    const key = semconvMethod(method);
+    this.active.set(key, (this.active.get(key) ?? 0) + 1);
+  }
+
+  finished(outcome: RequestOutcome): void {
+    const key = semconvMethod(outcome.method);
+    this.active.set(key, (this.active.get(key) ?? 1) - 1);
+    this.serverDuration.record(outcome.durationSeconds, serverAttributes(outcome));
+    if (outcome.upstream !== undefined) this.clientDuration.record(outcome.upstream.durationSeconds, clientAttributes(outcome.method, outcome.upstream));
   }
 }

@@ -29,6 +29,8 @@ export class ProxyService {
   private readonly dropRequestHeader: HeaderFilter;
   private readonly sinks: ExchangeSinks;
   private readonly inboundOptions: InboundTraceOptions;
+  /** Per route: its path template and upstream address, as the metrics label them. */
+  private readonly matchedInfo: ReadonlyMap<CompiledRoute, NonNullable<ProxyExchange['matched']>>;
   /** tracing.requestHeaderTags: [lower-case header, tag] pairs. */
   private readonly headerTags: ReadonlyArray<readonly [string, string]>;
 
@@ -43,6 +45,7 @@ export class ProxyService {
     this.tracer = traceService.getTracer();
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
+    this.matchedInfo = new Map(this.routes.map((route) => [route, { template: route.path, serverAddress: route.upstream.hostname.replace(/^\[|\]$/g, ''), serverPort: upstreamPort(route) }]));
     this.dropRequestHeader = compileHeaderDropList(config.server.dropRequestHeaders);
     this.inboundOptions = { honorDebug: config.tracing.honorDebug };
     this.headerTags = Object.entries(config.tracing.requestHeaderTags).map(([header, tag]) => [header.toLowerCase(), tag] as const);
@@ -80,6 +83,7 @@ export class ProxyService {
     if (match.kind === 'not_found') throw new RouteNotFoundError(target.path);
     if (match.kind === 'method_not_allowed') throw new MethodNotAllowedError(match.allow);
     exchange.route = match.route.label;
+    exchange.matched = this.matchedInfo.get(match.route);
     exchange.whenActive(() => {
       try {
         this.forward(exchange, match.route, match.upstreamPath, target.query, method);
@@ -163,7 +167,7 @@ function upstreamPeerAttributes(route: CompiledRoute, ingressServiceName: string
     [TAG.httpRoute]: route.path,
     [ENDPOINT_ATTRIBUTE.peerService]: serviceName,
     ...(isIP(host) !== 0 && { [ENDPOINT_ATTRIBUTE.peerAddress]: host }),
-    [ENDPOINT_ATTRIBUTE.peerPort]: Number(route.upstream.port || (route.upstream.protocol === 'https:' ? 443 : 80)),
+    [ENDPOINT_ATTRIBUTE.peerPort]: upstreamPort(route),
   };
 }
 
@@ -182,4 +186,8 @@ function requestBody(request: IncomingMessage, limit: number): Readable | undefi
   });
   request.once('error', (error) => counter.destroy(error));
   return request.pipe(counter);
+}
+
+function upstreamPort(route: CompiledRoute): number {
+  return Number(route.upstream.port || (route.upstream.protocol === 'https:' ? 443 : 80));
 }

@@ -2,7 +2,7 @@ import { context, diag, metrics, trace, type Meter, type Tracer } from '@opentel
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '@app/config';
@@ -12,6 +12,15 @@ import { GatewaySampler } from './gateway-sampler';
 import { ZipkinSpanProcessor } from './zipkin-span-processor';
 
 export const TRACER_NAME = 'external-proxy';
+
+/**
+ * The HTTP semconv durations (unit `s`) under the names Prometheus users expect: the exporter writes no unit
+ * suffix of its own, so `http.server.request.duration` would read `http_server_request_duration`.
+ */
+const PROMETHEUS_UNIT_VIEWS: ViewOptions[] = [
+  { instrumentName: 'http.server.request.duration', name: 'http.server.request.duration_seconds' },
+  { instrumentName: 'http.client.request.duration', name: 'http.client.request.duration_seconds' },
+];
 
 /** The running OpenTelemetry SDK: our tracer, the Prometheus reader, and an orderly stop. */
 export interface Telemetry {
@@ -33,7 +42,7 @@ export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: tracing.serviceName });
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
-  const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
+  const meterProvider = new MeterProvider({ resource, readers: [prometheus], views: PROMETHEUS_UNIT_VIEWS });
   metrics.setGlobalMeterProvider(meterProvider);
   const meter = meterProvider.getMeter(TRACER_NAME);
 
