@@ -15,7 +15,9 @@ export function findDefaultsFile(start: string): string {
 export function gatewayVersion(start: string): string {
   for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
     const candidate = join(dir, 'package.json');
-    if (existsSync(candidate)) return String((JSON.parse(readFileSync(candidate, 'utf8')) as { version?: unknown }).version ?? 'unknown');
+    if (!existsSync(candidate)) continue;
+    const { version } = JSON.parse(readFileSync(candidate, 'utf8')) as { version?: unknown };
+    return typeof version === 'string' ? version : 'unknown';
   }
   return 'unknown';
 }
