@@ -39,7 +39,7 @@ async function startProfiled(peers: Peers, target: string, profileName: string):
       if (!bare && !line.includes('"listening"')) return;
       lines.close();
       child.stdout.resume();
-      resolve(bare ? (JSON.parse(line) as { port: number }).port : (JSON.parse(line) as { message: { gatewayPort: number } }).message.gatewayPort);
+      resolve(bare ? (JSON.parse(line) as { port: number }).port : (JSON.parse(line) as { gatewayPort: number }).gatewayPort);
     });
     void exited.then((code) => reject(new Error(`${target} exited with ${code} before listening`)));
   });

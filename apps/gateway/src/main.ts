@@ -1,10 +1,10 @@
 // First: stops an unsupported Node.js with one line before any dependency loads.
 import './runtime/require-supported-node';
 import 'reflect-metadata';
-import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig, type LogLevel } from '@app/config';
+import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig } from '@app/config';
 import { BufferedLineWriter, createSpanSink, startTelemetry } from '@app/tracing';
 import { UpstreamClient, UpstreamTlsFileError } from '@app/upstream-client';
 import { createClientErrorCounter, createDroppedConnectionsCounter } from './client-error-handler';
@@ -13,20 +13,16 @@ import { GatewayModule } from './gateway.module';
 import { createAdminAdapter, createGatewayAdapter, drainServer, tuneServer, type ServerCounters } from './gateway-server';
 import { AdminModule } from './ops/admin.module';
 import { GatewayLifecycle } from './ops/gateway-lifecycle';
+import { JsonLogger } from './logging/json-logger';
+import { formatLogLine } from './logging/log-line';
 
-const NEST_LEVELS: Readonly<Record<LogLevel, NestLogLevel[]>> = {
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-};
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  const appLogger = new ConsoleLogger({ json: true, logLevels: NEST_LEVELS[config.logging.level] });
+  const logWriter = new BufferedLineWriter(process.stdout);
+  const appLogger = new JsonLogger(logWriter, config.logging.level);
   Logger.overrideLogger(appLogger);
   const logger = new Logger('Gateway');
-  const logWriter = new BufferedLineWriter(process.stdout);
   const reporterLogger = new Logger('ZipkinReporter');
   const telemetry = startTelemetry(config.tracing, (meter) =>
     createSpanSink(config.zipkin, meter, logWriter, { warn: (m) => reporterLogger.warn(m), error: (m) => reporterLogger.error(m) }),
@@ -87,13 +83,13 @@ function loadConfigOrExit(): GatewayConfig {
     return loadGatewayConfig({ defaultsFile: findDefaultsFile(__dirname), env: process.env });
   } catch (error) {
     if (!(error instanceof GatewayConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${formatLogLine(new Date(), 'error', error.message)}\n`);
     process.exit(1);
   }
 }
 
 bootstrap().catch((error: unknown) => {
   const message = error instanceof UpstreamTlsFileError ? `Invalid configuration:\n  - ${error.message}` : `external-proxy failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${formatLogLine(new Date(), 'error', message)}\n`);
   process.exit(1);
 });

@@ -81,22 +81,38 @@ describe('operations (gateway process)', () => {
       expect(gateway.output.join('\n')).not.toContain('SECRET_TOKEN');
     });
 
-    it('should write one JSON access-log line per request with route, status, duration and trace id', async () => {
+    it('should write one JSON access-log line per request in the log schema, with addresses, ids and byte counts', async () => {
       const answer = await send(`${gateway.url}/?token=abc`, { headers: { 'x-request-id': 'log-me-1' } });
       const line = await gateway.waitForLine((l) => l.includes('"requestId":"log-me-1"'));
-      expect(JSON.parse(line)).toEqual({
-        time: expect.any(String) as string,
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      process.stdout.write(`access-log line: ${line}\n`);
+      expect(entry).toEqual({
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as string,
         level: 'info',
         msg: 'request',
         requestId: 'log-me-1',
         traceId: expect.stringMatching(/^[0-9a-f]{32}$/) as string,
+        spanId: expect.stringMatching(/^[0-9a-f]{16}$/) as string,
+        clientAddress: '127.0.0.1',
         method: 'GET',
         path: '/',
         route: 'productpage',
         status: answer.status,
         durationMs: expect.any(Number) as number,
+        bytesIn: expect.any(Number) as number,
+        bytesOut: expect.any(Number) as number,
+        upstreamAddress: `127.0.0.1:${upstream.port}`,
         upstreamStatus: 200,
       });
+      // A GET has no body; what went out is the head and the body.
+      expect([entry.bytesIn, (entry.bytesOut as number) > answer.body.length]).toEqual([0, true]);
+    });
+
+    it('should print every line of its output in the one log schema, and one listening line at start', () => {
+      const lines = gateway.output.map((line) => JSON.parse(line) as Record<string, unknown>);
+      process.stdout.write(`startup output: ${gateway.output.filter((line) => !line.includes('"msg":"request"') && !line.includes('"msg":"span"')).slice(0, 3).join('\n')}\n`);
+      expect(lines.filter((entry) => typeof entry.time !== 'string' || !['debug', 'info', 'warn', 'error'].includes(String(entry.level)) || typeof entry.msg !== 'string')).toEqual([]);
+      expect(lines.filter((entry) => entry.msg !== 'request' && entry.level === 'info').map((entry) => entry.msg)).toEqual(['listening']);
     });
   });
 

@@ -36,20 +36,23 @@ describe('supported runtime', () => {
 
   (olderNode === undefined ? it.skip : it)(`should refuse to start on an older Node.js on the PATH (${olderNode ?? 'none here'}) with one line`, () => {
     const result = startWith(olderNode ?? '');
-    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr.trimEnd().split('\n') }).toEqual({
+    const lines = result.stderr.trimEnd().split('\n');
+    expect({ status: result.status, stdout: result.stdout, lines: lines.length, msg: (JSON.parse(lines[0]) as { msg: string }).msg }).toEqual({
       status: 1,
       stdout: '',
-      stderr: [expect.stringMatching(REFUSAL)],
+      lines: 1,
+      msg: expect.stringMatching(REFUSAL) as string,
     });
   });
 
   it('should stop before any dependency loads when the version is older (reported as v22.15.0 by a preload)', () => {
     const preload = "Object.defineProperty(process, 'version', { value: 'v22.15.0' })";
     const result = startWith(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(preload)}`]);
-    expect({ status: result.status, stdout: result.stdout, stderr: result.stderr }).toEqual({
+    expect({ status: result.status, stdout: result.stdout, stderr: JSON.parse(result.stderr) as unknown, lines: result.stderr.split('\n').length }).toEqual({
       status: 1,
       stdout: '',
-      stderr: 'external-proxy needs Node.js >= 24; this is v22.15.0 (put a supported node first on the PATH)\n',
+      stderr: { time: expect.any(String) as string, level: 'error', msg: 'external-proxy needs Node.js >= 24; this is v22.15.0 (put a supported node first on the PATH)' },
+      lines: 2,
     });
   });
 

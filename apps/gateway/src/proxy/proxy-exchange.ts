@@ -46,6 +46,9 @@ export class ProxyExchange {
   private finished = false;
   /** performance.now() at arrival: the SERVER span's start, the request's duration. */
   readonly arrivedAt = performance.now();
+  /** The connection's byte counters at arrival: the exchange's own bytes are the difference at the end. */
+  private readonly bytesReadBefore: number;
+  private readonly bytesWrittenBefore: number;
   /** Stops watching the connection once this response, queued behind an earlier one, gets it. */
   private leaveQueue?: () => void;
 
@@ -58,6 +61,8 @@ export class ProxyExchange {
     // Until the target is parsed: the raw path without its query, which may carry tokens.
     this.path = (request.url ?? '').split('?')[0];
     sinks.metrics.started(request.method ?? 'GET');
+    this.bytesReadBefore = request.socket?.bytesRead ?? 0;
+    this.bytesWrittenBefore = request.socket?.bytesWritten ?? 0;
     response.once('close', () => this.finish());
     // A pipelined request's response waits for the connection until the earlier ones are done; Node emits no
     // `close` on it if the connection closes first, so the connection is watched until the response gets it.
@@ -200,14 +205,21 @@ export class ProxyExchange {
         };
     this.sinks.metrics.finished({ method, status, route: matched?.template, durationSeconds, errorType: this.errorType, upstream });
     if (!this.sinks.accessLog.enabled) return;
+    const socket = this.request.socket as { readonly bytesRead?: number; readonly bytesWritten?: number; readonly remoteAddress?: string } | null;
     this.sinks.accessLog.write({
       requestId: this.requestId,
       traceId: this.traceId,
+      // Our SERVER span: the parent we name upstream.
+      spanId: this.spans?.outbound.parentSpanId,
+      clientAddress: socket?.remoteAddress,
       method,
       path: this.path,
       route: this.route,
       status,
       durationMs: Math.round(durationSeconds * 1e6) / 1000,
+      bytesIn: (socket?.bytesRead ?? this.bytesReadBefore) - this.bytesReadBefore,
+      bytesOut: (socket?.bytesWritten ?? this.bytesWrittenBefore) - this.bytesWrittenBefore,
+      upstreamAddress: matched === undefined || upstream === undefined ? undefined : `${matched.serverAddress}:${matched.serverPort}`,
       upstreamStatus: this.upstreamStatus,
       error: this.failure,
     });

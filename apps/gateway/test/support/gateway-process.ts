@@ -77,10 +77,10 @@ export async function startGateway(env: Readonly<Record<string, string>>, timeou
     });
   };
 
-  const listening = JSON.parse(await waitForLine((line) => line.includes('"listening"'), timeoutMs)) as { message: { gatewayPort: number; adminPort: number } };
+  const listening = JSON.parse(await waitForLine((line) => line.includes('"listening"'), timeoutMs)) as { gatewayPort: number; adminPort: number };
   return {
-    url: `http://127.0.0.1:${listening.message.gatewayPort}`,
-    adminUrl: `http://127.0.0.1:${listening.message.adminPort}`,
+    url: `http://127.0.0.1:${listening.gatewayPort}`,
+    adminUrl: `http://127.0.0.1:${listening.adminPort}`,
     child,
     output,
     jsonLines: () => output.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
