@@ -2,12 +2,15 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import type { GatewayConfig } from './gateway-config.dto';
 
-/** Injection token of the validated GatewayConfig. */
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+/** What ConfigService holds: inject `ConfigService<GatewayConfigTree, true>`; `get('gateway', { infer: true })` is typed. */
+export interface GatewayConfigTree {
+  readonly gateway: GatewayConfig;
+}
 
 /**
- * Provides the config validated once at boot (by loadGatewayConfig, before tracing starts), both as the
- * typed GATEWAY_CONFIG and through @nestjs/config's ConfigService under the `gateway` key.
+ * Provides the config validated once at boot (by loadGatewayConfig, before tracing starts: one message lists
+ * every problem) through @nestjs/config's ConfigService, under the `gateway` key. No .env file and no
+ * environment reads here: the loader owns both.
  */
 @Module({})
 export class GatewayConfigModule {
@@ -15,9 +18,8 @@ export class GatewayConfigModule {
     return {
       module: GatewayConfigModule,
       global: true,
-      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, load: [() => ({ gateway: config })] })],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG, ConfigModule],
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, ignoreEnvVars: true, load: [() => ({ gateway: config })] })],
+      exports: [ConfigModule],
     };
   }
 }

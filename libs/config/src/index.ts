@@ -25,7 +25,7 @@ export {
   type ZipkinEncoding,
 } from './gateway-config.enums';
 export { GatewayConfigError } from './gateway-config.error';
-export { GATEWAY_CONFIG, GatewayConfigModule } from './gateway-config.module';
+export { GatewayConfigModule, type GatewayConfigTree } from './gateway-config.module';
 export { loadGatewayConfig, type LoadGatewayConfigOptions } from './load-gateway-config';
 export { validateGatewayConfig } from './validate-gateway-config';
 export { ENV_BINDINGS } from './env-overrides';

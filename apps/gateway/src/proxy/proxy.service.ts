@@ -6,7 +6,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TraceService } from 'nestjs-otel';
-import { GATEWAY_CONFIG, type GatewayConfig } from '@app/config';
+import { ConfigService } from '@nestjs/config';
+import type { GatewayConfig, GatewayConfigTree } from '@app/config';
 import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, spanTimeAt, startProxySpans, type InboundTraceOptions } from '@app/tracing';
 import { UpstreamClient } from '@app/upstream-client';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
@@ -34,14 +35,18 @@ export class ProxyService {
   /** tracing.requestHeaderTags: [lower-case header, tag] pairs. */
   private readonly headerTags: ReadonlyArray<readonly [string, string]>;
 
+  private readonly config: GatewayConfig;
+
   constructor(
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    configService: ConfigService<GatewayConfigTree, true>,
     traceService: TraceService,
     private readonly upstream: UpstreamClient,
     metrics: ProxyMetrics,
     accessLog: AccessLog,
     @Inject(GATEWAY_LIFECYCLE) lifecycle: GatewayLifecycle,
   ) {
+    const config = configService.get('gateway', { infer: true });
+    this.config = config;
     this.tracer = traceService.getTracer();
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
