@@ -258,6 +258,22 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
     });
   });
 
+  describe('timeouts that mean what they say', () => {
+    it('should answer 504 when the route timeout expires, not half a second later', async () => {
+      const measured: number[] = [];
+      for (let i = 0; i < 5; i += 1) {
+        const requestId = `deadline-${i}`;
+        const outcome = await exchange(`${gateway.url}/api/hang`, { headers: { 'x-request-id': requestId } });
+        const line = await eventually(() => gateway.jsonLines().find((entry) => entry.requestId === requestId), (found) => found !== undefined);
+        expect(outcome.status).toBe(504);
+        measured.push(Number(line?.durationMs));
+      }
+      process.stdout.write(`504 after (route timeout ${ROUTE_TIMEOUT_MS} ms, gateway's own measure): ${measured.join(', ')} ms\n`);
+      // undici's own headersTimeout fired up to ~500 ms late (coarse timers); the bound leaves a loaded machine room.
+      expect(measured.filter((ms) => ms < ROUTE_TIMEOUT_MS || ms > ROUTE_TIMEOUT_MS + 250)).toEqual([]);
+    });
+  });
+
   describe('answers without a body', () => {
     it('should pass an upstream 204 that carries a body on as a complete 204, without the body', async () => {
       const requestId = 'no-content-with-body';
