@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT, TraceFlags, trace, type TextMapGetter } from '@opentelemetry/api';
+import { B3Propagator } from '@opentelemetry/propagator-b3';
 import { B3_MULTI_HEADERS, formatB3Multi, formatB3Single, parseB3Multi, parseB3Single } from './b3';
 import type { InboundTrace, OutboundTrace, SamplingDecision } from './trace-ids';
 
@@ -186,5 +188,39 @@ describe('b3', () => {
     it.each<[SamplingDecision]>([['sampled'], ['not_sampled'], ['debug']])('should be read back by parseB3Single when %s', (sampling) => {
       expect(parseB3Single(formatB3Single(makeOutbound({ sampling })))).toEqual(withIds(sampling));
     });
+  });
+});
+
+describe('B3 against @opentelemetry/propagator-b3 (an implementation nobody here wrote)', () => {
+  const getter: TextMapGetter<Record<string, string>> = { keys: (carrier) => Object.keys(carrier), get: (carrier, key) => carrier[key] };
+  /** What the OpenTelemetry propagator reads from the headers: ids and the sampled bit, or nothing. */
+  const otelReads = (headers: Record<string, string>): { traceId: string; spanId: string; sampled: boolean } | undefined => {
+    const span = trace.getSpanContext(new B3Propagator().extract(ROOT_CONTEXT, headers, getter));
+    return span === undefined ? undefined : { traceId: span.traceId, spanId: span.spanId, sampled: (span.traceFlags & TraceFlags.SAMPLED) !== 0 };
+  };
+  /** The same, from our parsers (our 64-bit ids padded as OpenTelemetry pads them). */
+  const weRead = (headers: Record<string, string>): { traceId: string; spanId: string; sampled: boolean } | undefined => {
+    const inbound = parseB3Single(headers.b3) ?? parseB3Multi((name) => headers[name]);
+    if (inbound?.ids === undefined) return undefined;
+    return { traceId: inbound.ids.traceId.padStart(32, '0'), spanId: inbound.ids.spanId, sampled: inbound.sampling === 'sampled' || inbound.sampling === 'debug' };
+  };
+
+  const T128 = '80f198ee56343ba864fe8b2a57d3eff7';
+  const T64 = '64fe8b2a57d3eff7';
+  const S = 'e457b5a2e4d86bd1';
+  // Only where both read a context: we keep a context without a decision (deferred), which OpenTelemetry drops.
+  it.each<[string, Record<string, string>]>([
+    ['single, sampled', { b3: `${T128}-${S}-1` }],
+    ['single, not sampled', { b3: `${T128}-${S}-0` }],
+    ['single, debug', { b3: `${T128}-${S}-d` }],
+    ['single, 64-bit, with a parent', { b3: `${T64}-${S}-1-05e3ac9a4f6e3b90` }],
+    ['multi, sampled', { 'x-b3-traceid': T128, 'x-b3-spanid': S, 'x-b3-sampled': '1' }],
+    ['multi, not sampled', { 'x-b3-traceid': T128, 'x-b3-spanid': S, 'x-b3-sampled': '0' }],
+    ['multi, debug', { 'x-b3-traceid': T128, 'x-b3-spanid': S, 'x-b3-flags': '1' }],
+    ['multi, 64-bit', { 'x-b3-traceid': T64, 'x-b3-spanid': S, 'x-b3-sampled': '1' }],
+    ['a bad trace id', { b3: `xyz-${S}-1` }],
+    ['an all-zero span id', { 'x-b3-traceid': T128, 'x-b3-spanid': '0000000000000000', 'x-b3-sampled': '1' }],
+  ])('should read %s as OpenTelemetry does', (_case, headers) => {
+    expect(weRead(headers)).toEqual(otelReads(headers));
   });
 });
