@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { MetricService, TraceService } from 'nestjs-otel';
+import type { Meter, Tracer } from '@opentelemetry/api';
 import { GatewayConfigModule, type GatewayConfig } from '@app/config';
-import type { BufferedLineWriter } from '@app/tracing';
+import { TelemetryModule, type BufferedLineWriter } from '@app/tracing';
 import { UpstreamClientModule } from '@app/upstream-client';
 import { ACCESS_LOG_WRITER, AccessLog } from './proxy/access-log';
 import { ProxyController } from './proxy/proxy.controller';
@@ -14,17 +14,20 @@ export interface GatewayModuleOptions {
   /** Where access-log lines go (stdout in production). */
   readonly logWriter: BufferedLineWriter;
   readonly lifecycle: GatewayLifecycle;
+  /** The one tracer and meter of the app (startTelemetry). */
+  readonly telemetry: { readonly tracer: Tracer; readonly meter: Meter };
 }
 
 /** The proxy port's app. */
 @Module({})
 export class GatewayModule {
-  static forRoot({ config, logWriter, lifecycle }: GatewayModuleOptions): DynamicModule {
+  static forRoot({ config, logWriter, lifecycle, telemetry }: GatewayModuleOptions): DynamicModule {
     const { ingressGateway } = config;
     return {
       module: GatewayModule,
       imports: [
         GatewayConfigModule.forRoot(config),
+        TelemetryModule.forRoot(telemetry),
         UpstreamClientModule.forRoot({
           maxSockets: ingressGateway.maxSockets,
           keepAliveMs: ingressGateway.keepAliveMs,
@@ -33,11 +36,7 @@ export class GatewayModule {
         }),
       ],
       controllers: [ProxyController],
-      // nestjs-otel's services without its module: the module applies a middleware to every route, which
-      // costs the proxy port a middleware pass per request for nothing (our spans are made explicitly).
       providers: [
-        TraceService,
-        MetricService,
         ProxyService,
         ProxyMetrics,
         AccessLog,

@@ -34,7 +34,7 @@ async function bootstrap(): Promise<void> {
   const counters: ServerCounters = { clientErrors: createClientErrorCounter(telemetry.meter), droppedConnections: createDroppedConnectionsCounter(telemetry.meter) };
 
   const gateway = await NestFactory.create<NestFastifyApplication>(
-    GatewayModule.forRoot({ config, logWriter, lifecycle }),
+    GatewayModule.forRoot({ config, logWriter, lifecycle, telemetry }),
     createGatewayAdapter(config.server, counters),
     { bodyParser: false, logger: appLogger },
   );
@@ -43,7 +43,7 @@ async function bootstrap(): Promise<void> {
   lifecycle.watchUpstreamPool(() => upstream.poolWaits.exhaustedForMs(), config.ingressGateway.poolExhaustedUnreadyMs);
   await gateway.listen(config.server.port, config.server.host);
   const admin = await NestFactory.create<NestFastifyApplication>(
-    AdminModule.forRoot({ lifecycle, prometheus: telemetry.prometheus, buildInfo: { version: gatewayVersion(__dirname), exporters: exporterMode(config) } }),
+    AdminModule.forRoot({ lifecycle, prometheus: telemetry.prometheus, telemetry, buildInfo: { version: gatewayVersion(__dirname), exporters: exporterMode(config) } }),
     createAdminAdapter(config.server, counters),
     { logger: appLogger },
   );

@@ -17,6 +17,7 @@ export {
 export { GatewaySampler, INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
 export { contextFromInbound, startProxySpans, type ProxySpanOptions, type ProxySpans } from './sdk/gateway-spans';
 export { spanTimeAt } from './sdk/span-clock';
+export { METER, TRACER, TelemetryModule } from './sdk/telemetry.module';
 export { startTelemetry, staticTagsOf, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';
 export { GatewayIdGenerator } from './sdk/trace-id-generator';
 export { ZipkinSpanProcessor } from './sdk/zipkin-span-processor';

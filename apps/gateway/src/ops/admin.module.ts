@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import type { Meter, Tracer } from '@opentelemetry/api';
+import { TelemetryModule } from '@app/tracing';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
-import { OpenTelemetryModule } from 'nestjs-otel';
 import { EventLoopMetrics } from './event-loop-metrics';
 import { GATEWAY_LIFECYCLE, PROMETHEUS_EXPORTER, type GatewayLifecycle } from './gateway-lifecycle';
 import { HealthController } from './health.controller';
@@ -12,6 +13,7 @@ export interface AdminModuleOptions {
   readonly lifecycle: GatewayLifecycle;
   readonly prometheus: PrometheusExporter;
   readonly buildInfo: BuildInfo;
+  readonly telemetry: { readonly tracer: Tracer; readonly meter: Meter };
 }
 
 /** The admin port's app: health and metrics, never proxied, never traced. */
@@ -20,7 +22,7 @@ export class AdminModule {
   static forRoot(options: AdminModuleOptions): DynamicModule {
     return {
       module: AdminModule,
-      imports: [TerminusModule.forRoot({ logger: false }), OpenTelemetryModule.forRoot({ metrics: { hostMetrics: false } })],
+      imports: [TerminusModule.forRoot({ logger: false }), TelemetryModule.forRoot(options.telemetry)],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: GATEWAY_LIFECYCLE, useValue: options.lifecycle },

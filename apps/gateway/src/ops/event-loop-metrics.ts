@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { MetricService } from 'nestjs-otel';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Meter } from '@opentelemetry/api';
+import { METER } from '@app/tracing';
 
 /** How often the delay is sampled, in ms: a timer of this period, whose lateness is the delay. */
 export const LOOP_SAMPLING_RESOLUTION_MS = 20;
@@ -23,11 +24,11 @@ export function loopDelaySeconds(recordedNanoseconds: number, resolutionMs: numb
 export class EventLoopMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly histogram: ELDHistogram = monitorEventLoopDelay({ resolution: LOOP_SAMPLING_RESOLUTION_MS });
 
-  constructor(private readonly metricService: MetricService) {}
+  constructor(@Inject(METER) private readonly meter: Meter) {}
 
   onModuleInit(): void {
     this.histogram.enable();
-    const gauge = this.metricService.getObservableGauge('nodejs_eventloop_delay_seconds', {
+    const gauge = this.meter.createObservableGauge('nodejs_eventloop_delay_seconds', {
       description: `Event-loop delay since the previous scrape, by quantile (sampled every ${LOOP_SAMPLING_RESOLUTION_MS} ms, the sampling period subtracted)`,
     });
     gauge.addCallback((result) => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { MetricService } from 'nestjs-otel';
+import type { Meter } from '@opentelemetry/api';
+import { METER } from '@app/tracing';
 
 /** What gateway_build_info says about the running build. */
 export interface BuildInfo {
@@ -24,32 +25,32 @@ export function maxOpenFiles(limits: string): number | undefined {
 @Injectable()
 export class ProcessMetrics implements OnModuleInit {
   constructor(
-    private readonly metricService: MetricService,
+    @Inject(METER) private readonly meter: Meter,
     @Inject(BUILD_INFO) private readonly buildInfo: BuildInfo,
   ) {}
 
   onModuleInit(): void {
-    const { metricService } = this;
+    const { meter } = this;
     const startTimeSeconds = Math.round(performance.timeOrigin) / 1000;
-    metricService.getObservableCounter('process_cpu_seconds', { description: 'User and system CPU time spent, in seconds' }).addCallback((result) => {
+    meter.createObservableCounter('process_cpu_seconds', { description: 'User and system CPU time spent, in seconds' }).addCallback((result) => {
       const usage = process.cpuUsage();
       result.observe((usage.user + usage.system) / 1e6);
     });
-    metricService.getObservableGauge('process_resident_memory_bytes', { description: 'Resident memory size in bytes' }).addCallback((result) => result.observe(process.memoryUsage.rss()));
-    metricService.getObservableGauge('process_start_time_seconds', { description: 'Start time of the process since the Unix epoch, in seconds' }).addCallback((result) => result.observe(startTimeSeconds));
-    metricService.getObservableGauge('process_open_fds', { description: 'Open file descriptors' }).addCallback((result) => {
+    meter.createObservableGauge('process_resident_memory_bytes', { description: 'Resident memory size in bytes' }).addCallback((result) => result.observe(process.memoryUsage.rss()));
+    meter.createObservableGauge('process_start_time_seconds', { description: 'Start time of the process since the Unix epoch, in seconds' }).addCallback((result) => result.observe(startTimeSeconds));
+    meter.createObservableGauge('process_open_fds', { description: 'Open file descriptors' }).addCallback((result) => {
       const open = countOpenFds();
       if (open !== undefined) result.observe(open);
     });
-    metricService.getObservableGauge('process_max_fds', { description: 'Maximum number of open file descriptors (soft limit)' }).addCallback((result) => {
+    meter.createObservableGauge('process_max_fds', { description: 'Maximum number of open file descriptors (soft limit)' }).addCallback((result) => {
       const max = readLimits();
       if (max !== undefined) result.observe(max);
     });
-    metricService.getObservableGauge('nodejs_heap_size_used_bytes', { description: 'V8 heap in use, in bytes' }).addCallback((result) => result.observe(process.memoryUsage().heapUsed));
-    metricService.getObservableGauge('nodejs_heap_size_total_bytes', { description: 'V8 heap reserved, in bytes' }).addCallback((result) => result.observe(process.memoryUsage().heapTotal));
-    metricService.getObservableGauge('nodejs_external_memory_bytes', { description: 'Memory of C++ objects bound to JavaScript (Buffers included), in bytes' }).addCallback((result) => result.observe(process.memoryUsage().external));
+    meter.createObservableGauge('nodejs_heap_size_used_bytes', { description: 'V8 heap in use, in bytes' }).addCallback((result) => result.observe(process.memoryUsage().heapUsed));
+    meter.createObservableGauge('nodejs_heap_size_total_bytes', { description: 'V8 heap reserved, in bytes' }).addCallback((result) => result.observe(process.memoryUsage().heapTotal));
+    meter.createObservableGauge('nodejs_external_memory_bytes', { description: 'Memory of C++ objects bound to JavaScript (Buffers included), in bytes' }).addCallback((result) => result.observe(process.memoryUsage().external));
     const build = { version: this.buildInfo.version, node_version: process.version, exporters: this.buildInfo.exporters };
-    metricService.getObservableGauge('gateway_build_info', { description: 'Always 1: the gateway version, the Node.js version and where spans go' }).addCallback((result) => result.observe(1, build));
+    meter.createObservableGauge('gateway_build_info', { description: 'Always 1: the gateway version, the Node.js version and where spans go' }).addCallback((result) => result.observe(1, build));
   }
 }
 

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import type { Attributes, Histogram, ObservableResult } from '@opentelemetry/api';
-import { MetricService } from 'nestjs-otel';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Attributes, Histogram, Meter, ObservableResult } from '@opentelemetry/api';
+import { METER } from '@app/tracing';
 
 /**
  * OpenTelemetry HTTP semantic conventions (stable): instrument names as the spec has them; the Prometheus
@@ -78,12 +78,12 @@ export class ProxyMetrics {
   /** In-flight requests per (semconv) method, plain numbers read at collection. */
   private readonly active = new Map<string, number>();
 
-  constructor(metricService: MetricService) {
+  constructor(@Inject(METER) meter: Meter) {
     const advice = { explicitBucketBoundaries: HTTP_DURATION_BUCKETS };
-    this.serverDuration = metricService.getHistogram(HTTP_METRIC_NAMES.serverDuration, { description: 'Duration of HTTP server requests (arrival to the end of the response)', unit: 's', advice });
-    this.clientDuration = metricService.getHistogram(HTTP_METRIC_NAMES.clientDuration, { description: 'Duration of HTTP client requests to the upstream (call to the end of its body)', unit: 's', advice });
-    metricService
-      .getObservableGauge(HTTP_METRIC_NAMES.activeRequests, { description: 'Number of active HTTP server requests', unit: '{request}' })
+    this.serverDuration = meter.createHistogram(HTTP_METRIC_NAMES.serverDuration, { description: 'Duration of HTTP server requests (arrival to the end of the response)', unit: 's', advice });
+    this.clientDuration = meter.createHistogram(HTTP_METRIC_NAMES.clientDuration, { description: 'Duration of HTTP client requests to the upstream (call to the end of its body)', unit: 's', advice });
+    meter
+      .createObservableGauge(HTTP_METRIC_NAMES.activeRequests, { description: 'Number of active HTTP server requests', unit: '{request}' })
       .addCallback((result: ObservableResult) => {
         for (const [method, count] of this.active) result.observe(count, { 'http.request.method': method });
       });

@@ -5,10 +5,9 @@ import { Transform, type Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Attributes, Tracer } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { TraceService } from 'nestjs-otel';
 import { ConfigService } from '@nestjs/config';
 import type { GatewayConfig, GatewayConfigTree } from '@app/config';
-import { ENDPOINT_ATTRIBUTE, TAG, extractInboundTrace, formatTraceHeaders, spanTimeAt, startProxySpans, type InboundTraceOptions } from '@app/tracing';
+import { ENDPOINT_ATTRIBUTE, TAG, TRACER, extractInboundTrace, formatTraceHeaders, spanTimeAt, startProxySpans, type InboundTraceOptions } from '@app/tracing';
 import { UpstreamClient } from '@app/upstream-client';
 import { GATEWAY_LIFECYCLE, type GatewayLifecycle } from '../ops/gateway-lifecycle';
 import { AccessLog } from './access-log';
@@ -25,7 +24,6 @@ import { compileRoutes, matchRoute, type CompiledRoute } from './route-matcher';
 @Injectable()
 export class ProxyService {
   private readonly routes: readonly CompiledRoute[];
-  private readonly tracer: Tracer;
   private readonly upstreamPeers: ReadonlyMap<CompiledRoute, Attributes>;
   private readonly dropRequestHeader: HeaderFilter;
   private readonly sinks: ExchangeSinks;
@@ -39,7 +37,7 @@ export class ProxyService {
 
   constructor(
     configService: ConfigService<GatewayConfigTree, true>,
-    traceService: TraceService,
+    @Inject(TRACER) private readonly tracer: Tracer,
     private readonly upstream: UpstreamClient,
     metrics: ProxyMetrics,
     accessLog: AccessLog,
@@ -47,7 +45,6 @@ export class ProxyService {
   ) {
     const config = configService.get('gateway', { infer: true });
     this.config = config;
-    this.tracer = traceService.getTracer();
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
     this.matchedInfo = new Map(this.routes.map((route) => [route, { template: route.path, serverAddress: route.upstream.hostname.replace(/^\[|\]$/g, ''), serverPort: upstreamPort(route) }]));

@@ -34,7 +34,7 @@ export interface Telemetry {
 let running: Telemetry | undefined;
 
 /**
- * Starts tracing and metrics before Nest creates the app (nestjs-otel's MetricService reads the global
+ * Starts tracing and metrics before Nest creates the app (TelemetryModule hands its tracer and meter to Nest; the global
  * meter provider). A second start is refused: two providers would split spans and metrics.
  */
 export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter) => ZipkinSpanSink): Telemetry {
