@@ -1,7 +1,11 @@
 import * as http from 'node:http';
+import type { Readable } from 'node:stream';
 import * as https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
+import { HttpService } from '@nestjs/axios';
+import axios from 'axios';
+import { firstValueFrom } from 'rxjs';
 import { classifyResponse } from './retry-policy';
 import type { PrepareFunction, SendFunction, SendResult } from './send-result';
 
@@ -57,8 +61,15 @@ export class InvalidCollectorOptionsError extends Error {
 export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
   const url = parseCollectorUrl(options.endpointUrl);
   validateHeaders(options.headers);
-  const client = url.protocol === 'https:' ? https : http;
-  const agent = new client.Agent({ keepAlive: true, maxSockets: options.maxInFlight, timeout: IDLE_SOCKET_TIMEOUT_MS });
+  const agentOptions = { keepAlive: true, maxSockets: options.maxInFlight, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+  // One POST per batch: axios's cost does not matter here, and it brings what a gateway outside the mesh often
+  // needs to reach a public collector: HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (CONNECT
+  // tunnels for https collectors). The answer is streamed (read up to 1 KiB), never parsed or decompressed.
+  const instance = axios.create({ httpAgent, httpsAgent, responseType: 'stream', decompress: false, maxRedirects: 0, validateStatus: () => true, transformRequest: [(data: unknown) => data] });
+  // The same axios at runtime; TypeScript sees its CommonJS typings here and @nestjs/axios's ESM ones.
+  const client = new HttpService(instance as unknown as HttpService['axiosRef']);
   const prepare: PrepareFunction = async (body) => {
     if (!options.gzip) return { kind: 'ready', payload: body };
     try {
@@ -74,9 +85,16 @@ export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
       'Content-Length': String(payload.length),
       ...(options.gzip ? { 'Content-Encoding': 'gzip' } : {}),
     };
-    return post({ client, agent, url, headers, payload, timeoutMs: options.requestTimeoutMs, signal });
+    return post({ http: client, url, headers, payload, timeoutMs: options.requestTimeoutMs, signal });
   };
-  return { prepare, send, close: () => agent.destroy() };
+  return {
+    prepare,
+    send,
+    close: () => {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
 }
 
 function parseCollectorUrl(endpointUrl: string): URL {
@@ -105,8 +123,7 @@ function validateHeaders(headers: Readonly<Record<string, string>>): void {
 }
 
 interface PostRequest {
-  readonly client: typeof http | typeof https;
-  readonly agent: http.Agent;
+  readonly http: HttpService;
   readonly url: URL;
   readonly headers: Record<string, string>;
   readonly payload: Buffer;
@@ -115,7 +132,7 @@ interface PostRequest {
 }
 
 function post(request: PostRequest): Promise<SendResult> {
-  const { client, agent, url, headers, payload, timeoutMs, signal } = request;
+  const { http, url, headers, payload, timeoutMs, signal } = request;
   return new Promise<SendResult>((resolve) => {
     if (signal.aborted) return resolve({ kind: 'retryable', reason: 'aborted' });
     let settled = false;
@@ -126,7 +143,7 @@ function post(request: PostRequest): Promise<SendResult> {
       settled = true;
       resolve(result);
     };
-    let req: http.ClientRequest | undefined;
+    const teardown = new AbortController();
     const done = (): void => {
       clearTimeout(timer);
       signal.removeEventListener('abort', onAbort);
@@ -134,47 +151,44 @@ function post(request: PostRequest): Promise<SendResult> {
     const fail = (reason: string): void => {
       done();
       finish({ kind: 'retryable', reason });
-      req?.destroy();
+      teardown.abort();
     };
     const onAbort = (): void => fail('aborted');
     const timer = setTimeout(() => fail(`timed out after ${timeoutMs} ms`), timeoutMs);
     timer.unref();
     signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      req = client.request(url, { method: 'POST', agent, headers }, (res) => {
-        res.once('close', done);
-        readAnswer(res, finish, fail);
-      });
-    } catch (error) {
-      // Headers are validated at construction; this only guards the promise against a synchronous throw.
-      return fail(`request not sent: ${describeError(error)}`);
-    }
-    req.on('error', (error) => fail(describeError(error)));
-    req.end(payload);
+    // responseType per request too: @nestjs/axios cancels a finished request on unsubscribe unless it is a stream.
+    firstValueFrom(http.post<Readable>(url.href, payload, { headers, signal: teardown.signal, responseType: 'stream' })).then(
+      (response) => {
+        const answer = response.data;
+        answer.once('close', done);
+        readAnswer(response.status, answer, finish, fail);
+      },
+      (error: unknown) => fail(describeError(error)),
+    );
   });
 }
 
 /**
  * A 2xx status line means delivered, whatever the body does next (a collector that stalls its body must not
  * get the message again). Any answer's body is read up to ANSWER_KEEP_BYTES, so a short one returns the
- * socket to the pool; past that the socket is destroyed. Other statuses are classified on that excerpt.
+ * socket to the pool; past that the stream is destroyed. Other statuses are classified on that excerpt.
  */
-function readAnswer(res: http.IncomingMessage, finish: (result: SendResult) => void, fail: (reason: string) => void): void {
-  const status = res.statusCode ?? 0;
+function readAnswer(status: number, answer: Readable, finish: (result: SendResult) => void, fail: (reason: string) => void): void {
   if (status >= 200 && status < 300) finish(classifyResponse(status, ''));
   const kept: Buffer[] = [];
   let keptBytes = 0;
-  res.on('data', (chunk: Buffer) => {
+  answer.on('data', (chunk: Buffer) => {
     kept.push(chunk);
     keptBytes += chunk.length;
     if (keptBytes <= ANSWER_KEEP_BYTES) return;
     finish(classifyResponse(status, Buffer.concat(kept).subarray(0, ANSWER_KEEP_BYTES).toString('utf8')));
-    res.destroy();
+    answer.destroy();
   });
-  res.on('end', () => finish(classifyResponse(status, Buffer.concat(kept).toString('utf8'))));
-  res.on('error', (error) => fail(`answer interrupted: ${describeError(error)}`));
-  res.on('close', () => {
-    if (!res.complete) fail('answer interrupted');
+  answer.on('end', () => finish(classifyResponse(status, Buffer.concat(kept).toString('utf8'))));
+  answer.on('error', (error) => fail(`answer interrupted: ${describeError(error)}`));
+  answer.on('close', () => {
+    if (!answer.readableEnded) fail('answer interrupted');
   });
 }
 
