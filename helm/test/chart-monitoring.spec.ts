@@ -165,6 +165,58 @@ describe('metrics.prometheusRule and metrics.grafanaDashboard', () => {
   });
 });
 
+describe('the default alerts under promtool test rules', () => {
+  const SELF = 'namespace="edge",job="my-proxy-external-proxy-admin"';
+  const SELF_LABELS = { namespace: 'edge', job: 'my-proxy-external-proxy-admin' };
+  /** Series one minute apart; `exporter` is there because the zipkin_reporter_* series may carry it. */
+  const INPUT_SERIES = [
+    { series: `zipkin_reporter_spans_dropped_total{${SELF},cause="rejected",exporter="zipkin"}`, values: '0 0 0 5 10 15 20 25 30 35 40 45 50 55 60 65' },
+    { series: `zipkin_reporter_spans_dropped_total{${SELF},cause="queue_full",exporter="zipkin"}`, values: '0x15' },
+    { series: `http_server_request_duration_seconds_count{${SELF},http_route="/",http_response_status_code="200"}`, values: '0+90x15' },
+    { series: `http_server_request_duration_seconds_count{${SELF},http_route="/",http_response_status_code="502"}`, values: '0+10x15' },
+    { series: 'kube_pod_status_ready{namespace="edge",pod="my-proxy-external-proxy-5d8f7b9c4-x7k2p",condition="false"}', values: '1x15' },
+    { series: 'kube_pod_status_ready{namespace="edge",pod="other-app-5d8f7b9c4-x7k2p",condition="false"}', values: '1x15' },
+    { series: `nodejs_eventloop_delay_seconds{${SELF},pod="p1",quantile="0.99"}`, values: '0.5x15' },
+    // Every upstream call to gw between 1 s and 5 s: p99 ≈ 4.96 s.
+    { series: `http_client_request_duration_seconds_bucket{${SELF},server_address="gw",le="1"}`, values: '0x15' },
+    { series: `http_client_request_duration_seconds_bucket{${SELF},server_address="gw",le="5"}`, values: '0+10x15' },
+    { series: `http_client_request_duration_seconds_bucket{${SELF},server_address="gw",le="+Inf"}`, values: '0+10x15' },
+  ];
+  const TESTS = [
+    {
+      interval: '1m',
+      input_series: INPUT_SERIES,
+      alert_rule_test: [
+        { eval_time: '15m', alertname: 'ExternalProxyCollectorRejectingSpans', exp_alerts: [{ exp_labels: { ...SELF_LABELS, severity: 'critical' } }] },
+        // rejected has its own alert; queue_full stayed at 0.
+        { eval_time: '15m', alertname: 'ExternalProxySpansDropped', exp_alerts: [] },
+        { eval_time: '15m', alertname: 'ExternalProxyHighServerErrorRatio', exp_alerts: [{ exp_labels: { ...SELF_LABELS, severity: 'warning' } }] },
+        { eval_time: '15m', alertname: 'ExternalProxyPodNotReady', exp_alerts: [{ exp_labels: { namespace: 'edge', pod: 'my-proxy-external-proxy-5d8f7b9c4-x7k2p', severity: 'warning' } }] },
+        { eval_time: '15m', alertname: 'ExternalProxyEventLoopDelay', exp_alerts: [{ exp_labels: { ...SELF_LABELS, pod: 'p1', severity: 'warning' } }] },
+        { eval_time: '15m', alertname: 'ExternalProxyUpstreamSlow', exp_alerts: [{ exp_labels: { ...SELF_LABELS, server_address: 'gw', severity: 'warning' } }] },
+        // `for: 10m` not yet elapsed.
+        { eval_time: '5m', alertname: 'ExternalProxyEventLoopDelay', exp_alerts: [] },
+      ],
+    },
+  ];
+
+  (promtool ? it : it.skip)('should fire exactly the alerts the input series call for', () => {
+    const groups = ruleGroupsOf(renderChart(BOTH_ENABLED));
+    const dir = mkdtempSync(join(tmpdir(), 'external-proxy-rule-tests-'));
+    try {
+      // promtool compares annotations exactly; these tests are about when alerts fire and with which labels.
+      const withoutAnnotations = groups.map((group) => ({ ...group, rules: group.rules.map(({ annotations: _annotations, ...rule }) => rule) }));
+      writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: withoutAnnotations }));
+      writeFileSync(join(dir, 'tests.yaml'), stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests: TESTS }));
+      const result = spawnSync(promtool ?? 'promtool', ['test', 'rules', 'tests.yaml'], { cwd: dir, encoding: 'utf8' });
+      expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+      expect(result.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe(metricNamesIn.name, () => {
   it.each([
     ['sum by (cause) (rate(zipkin_reporter_spans_dropped_total{job="a",cause!~"x|y"}[5m])) > 0', ['zipkin_reporter_spans_dropped_total']],
