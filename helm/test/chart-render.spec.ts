@@ -118,7 +118,7 @@ describe.each(SCENARIOS)('%s', (name, options) => {
     const configMount = mounts.find((mount) => mount.name === 'config');
     expect(configFile).toBe(`${configMount?.mountPath}/config.yaml`);
     expect(configMount?.readOnly).toBe(true);
-    expect(pod.volumes.find((volume) => volume.name === 'config')?.configMap?.name).toBe(findObject(objects, 'ConfigMap').metadata.name);
+    expect(pod.volumes.find((volume) => volume.name === 'config')?.configMap?.name).toBe(findObject(objects, 'ConfigMap', deployment.metadata.name).metadata.name);
   });
 
   it('should run non-root with a read-only root filesystem, no privilege escalation, no capabilities and RuntimeDefault seccomp', () => {
@@ -171,7 +171,7 @@ describe.each(SCENARIOS)('%s', (name, options) => {
     expect(outsideSecrets).not.toContain(url);
     expect(outsideSecrets).not.toContain(Buffer.from(url).toString('base64'));
     expect(outsideSecrets).not.toContain(new URL(url).pathname.length > 1 ? new URL(url).pathname : url);
-    const configFile = parse((findObject(objects, 'ConfigMap') as KubeObject & { data: Record<string, string> }).data['config.yaml']) as { zipkin: object };
+    const configFile = parse((findObject(objects, 'ConfigMap', deploymentOf(objects).metadata.name) as KubeObject & { data: Record<string, string> }).data['config.yaml']) as { zipkin: object };
     expect(Object.keys(configFile.zipkin)).not.toEqual(expect.arrayContaining(['endpoint']));
     expect(Object.keys(configFile.zipkin)).not.toEqual(expect.arrayContaining(['headers']));
   });

@@ -48,9 +48,12 @@ export function gatewayEnvironment(
     else if (ref) env[variable.name] = decodeSecretValue(objects, ref.name, ref.key) ?? externalSecrets[`${ref.name}/${ref.key}`];
     else throw new Error(`env ${variable.name}: unsupported source`);
   }
-  const configMap = findObject(objects, 'ConfigMap') as KubeObject & { data: Record<string, string> };
+  // The config ConfigMap, not the Grafana dashboard's (metrics.grafanaDashboard).
+  const configMaps = findObjects(objects, 'ConfigMap') as (KubeObject & { data?: Record<string, string> })[];
+  const configs = configMaps.flatMap((configMap) => configMap.data?.['config.yaml'] ?? []);
+  if (configs.length !== 1) throw new Error(`expected one ConfigMap with config.yaml, found ${configs.length}`);
   const configFile = join(configDir, 'config.yaml');
-  writeFileSync(configFile, configMap.data['config.yaml']);
+  writeFileSync(configFile, configs[0]);
   return { ...env, CONFIG_FILE: configFile };
 }
 

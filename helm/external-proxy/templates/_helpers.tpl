@@ -109,6 +109,13 @@ are secrets and never appear here.
 {{- if .Values.ingressGateway.url }}
 {{- $_ := set $config.ingressGateway "url" .Values.ingressGateway.url }}
 {{- end }}
+{{- /* `--set config.tracing.samplerArg=0.1` arrives as the string "0.1": helm's --set types only integers,
+       booleans and null. The schema accepts a decimal string there; the gateway gets a number. */}}
+{{- range (prepend (default list $config.routes) $config.tracing) }}
+{{- if kindIs "string" .samplerArg }}
+{{- $_ := set . "samplerArg" (float64 .samplerArg) }}
+{{- end }}
+{{- end }}
 {{- toYaml $config }}
 {{- end }}
 

@@ -81,6 +81,11 @@ export class ReporterMetrics {
     const reported = this.reported;
     this.spans.addCallback((result) => result.observe(reported.spans));
     this.spanBytes.addCallback((result) => result.observe(reported.bytes));
+    // Every series at 0 from the start: increase()/rate() need a sample before the first event, or an alert
+    // on the first rejected or failed batch (the chart's PrometheusRule) never sees it.
+    this.spansSent.add(0);
+    for (const cause of DROP_CAUSES) this.spansDropped.add(0, { cause });
+    for (const outcome of MESSAGE_OUTCOMES) this.messages.add(0, { outcome });
   }
 
   spanReported(): void {

@@ -1,6 +1,6 @@
 import { JsonV2SpanBytesEncoder } from '../encoders/json-v2.encoder';
 import type { SpanBytesEncoder } from '../span-bytes-encoder';
-import { REPORTER_METRIC_NAMES as METRICS } from './reporter-metrics';
+import { DROP_CAUSES, MESSAGE_OUTCOMES, REPORTER_METRIC_NAMES as METRICS } from './reporter-metrics';
 import type { ZipkinReporterOptions } from './reporter-options';
 import { jsonV2TestEncoder, makeSpan, spansIn } from './testing/json-v2-test-encoder';
 import { accountedSpans, createTestReporter, reporterCounters, SECRET_TOKEN, startReporterFixture, stopReporterFixture, WAIT_MS, type ReporterFixture } from './testing/reporter-fixture';
@@ -26,6 +26,21 @@ describe(ZipkinReporter.name, () => {
     const counters = await stopReporterFixture(fixture, sut);
     expect(accountedSpans(counters)).toBe(counters.spans);
     expect(fixture.logger.lines.filter((line) => line.includes(SECRET_TOKEN))).toEqual([]);
+  });
+
+  describe('constructor', () => {
+    it('should expose every drop cause, every message outcome and the sent counter at 0 before the first span', async () => {
+      sut = create();
+      expect({
+        sent: Object.values(await fixture.probe.sumsBy(METRICS.spansSent, 'cause')),
+        dropped: await fixture.probe.sumsBy(METRICS.spansDropped, 'cause'),
+        messages: await fixture.probe.sumsBy(METRICS.messages, 'outcome'),
+      }).toEqual({
+        sent: [0],
+        dropped: Object.fromEntries(DROP_CAUSES.map((cause) => [cause, 0])),
+        messages: Object.fromEntries(MESSAGE_OUTCOMES.map((outcome) => [outcome, 0])),
+      });
+    });
   });
 
   describe('report', () => {
