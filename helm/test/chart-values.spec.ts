@@ -2,7 +2,19 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, parse, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { ENV_BINDINGS, HTTP_METHODS, LOG_LEVELS, PROPAGATORS, SAMPLERS, TRACE_ID_BITS, ZIPKIN_API_VERSIONS, ZIPKIN_ENCODINGS } from '@app/config';
+import {
+  ENV_BINDINGS,
+  HTTP_METHODS,
+  LOG_LEVELS,
+  OTLP_COMPRESSIONS,
+  OTLP_PROTOCOLS,
+  PROPAGATORS,
+  SAMPLERS,
+  TRACE_EXPORTERS,
+  TRACE_ID_BITS,
+  ZIPKIN_API_VERSIONS,
+  ZIPKIN_ENCODINGS,
+} from '@app/config';
 import {
   CHART_DIR,
   REPO_ROOT,
@@ -66,6 +78,9 @@ describe('values.schema.json', () => {
     ['config.tracing.traceIdBits', TRACE_ID_BITS],
     ['config.routes.[].methods.[]', HTTP_METHODS],
     ['config.logging.level', LOG_LEVELS],
+    ['config.tracing.exporters.[]', TRACE_EXPORTERS],
+    ['config.otlp.protocol', OTLP_PROTOCOLS],
+    ['config.otlp.compression', OTLP_COMPRESSIONS],
   ])('should enumerate %s exactly as the gateway does', (path, appEnum) => {
     expect(schemaAt(path).enum).toEqual([...appEnum]);
   });
@@ -159,14 +174,18 @@ describe('values.yaml', () => {
   });
 
   it('should mirror config/default.yaml under `config` (minus the URL and the secret collector settings)', () => {
-    const defaults = parse(readFileSync(join(REPO_ROOT, 'config', 'default.yaml'), 'utf8')) as { ingressGateway: Record<string, unknown>; zipkin: Record<string, unknown> };
+    type Section = Record<string, unknown>;
+    const defaults = parse(readFileSync(join(REPO_ROOT, 'config', 'default.yaml'), 'utf8')) as { ingressGateway: Section; zipkin: Section; otlp: Section };
     const ingressGateway = { ...defaults.ingressGateway };
     const zipkin = { ...defaults.zipkin };
+    const otlp = { ...defaults.otlp };
     delete ingressGateway.url;
     delete zipkin.endpoint;
     delete zipkin.headers;
+    delete otlp.endpoint;
+    delete otlp.headers;
     const values = parse(valuesText) as { config: unknown };
-    expect(values.config).toEqual({ ...defaults, ingressGateway, zipkin });
+    expect(values.config).toEqual({ ...defaults, ingressGateway, zipkin, otlp });
   });
 });
 

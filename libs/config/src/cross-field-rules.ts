@@ -23,6 +23,11 @@ export function findCrossFieldProblems(config: GatewayConfig): string[] {
   if (Number(zipkin.messageMaxBytes) > Number(zipkin.queuedMaxBytes)) {
     problems.push(`${formatPath(['zipkin', 'messageMaxBytes'])}: must not exceed zipkin.queuedMaxBytes`);
   }
+  const exporters = (config.tracing as Partial<GatewayConfig['tracing']> | undefined)?.exporters;
+  const otlp: Partial<GatewayConfig['otlp']> = config.otlp ?? {};
+  if (Array.isArray(exporters) && exporters.includes('otlp') && otlp.endpoint === undefined) {
+    problems.push(`${formatPath(['otlp', 'endpoint'])}: required when tracing.exporters (OTEL_TRACES_EXPORTER) lists otlp`);
+  }
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
     problems.push(`${formatPath(['ingressGateway', 'tls'])}: certFile and keyFile go together`);
   }

@@ -1,5 +1,5 @@
 /** How each environment variable lands in the config tree (the contract the Helm chart and ops tooling use). */
-type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'map';
+type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'map' | 'otlpBaseUrl';
 
 export interface EnvBinding {
   readonly env: string;
@@ -7,6 +7,10 @@ export interface EnvBinding {
   readonly kind: EnvKind;
 }
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the traces signal's path is appended to it (OTLP exporter spec). */
+export const OTLP_TRACES_PATH = '/v1/traces';
+
+/** In order: a later binding of the same key wins, so each _TRACES_ variant follows its generic variable. */
 export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'GATEWAY_PORT', path: ['server', 'port'], kind: 'int' },
   { env: 'GATEWAY_HOST', path: ['server', 'host'], kind: 'string' },
@@ -44,11 +48,35 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'ZIPKIN_MAX_IN_FLIGHT', path: ['zipkin', 'maxInFlight'], kind: 'int' },
   { env: 'ZIPKIN_MAX_ATTEMPTS', path: ['zipkin', 'maxAttempts'], kind: 'int' },
   { env: 'ZIPKIN_CLOSE_TIMEOUT_MS', path: ['zipkin', 'closeTimeoutMs'], kind: 'int' },
+  { env: 'OTEL_TRACES_EXPORTER', path: ['tracing', 'exporters'], kind: 'list' },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: ['otlp', 'endpoint'], kind: 'otlpBaseUrl' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', path: ['otlp', 'endpoint'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_PROTOCOL', path: ['otlp', 'protocol'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', path: ['otlp', 'protocol'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_HEADERS', path: ['otlp', 'headers'], kind: 'map' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', path: ['otlp', 'headers'], kind: 'map' },
+  { env: 'OTEL_EXPORTER_OTLP_COMPRESSION', path: ['otlp', 'compression'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', path: ['otlp', 'compression'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', path: ['otlp', 'timeoutMs'], kind: 'int' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', path: ['otlp', 'timeoutMs'], kind: 'int' },
+  { env: 'OTEL_EXPORTER_OTLP_CERTIFICATE', path: ['otlp', 'tls', 'caFile'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', path: ['otlp', 'tls', 'caFile'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'ACCESS_LOG', path: ['logging', 'accessLog'], kind: 'bool' },
 ];
 
-export const ENV_BY_PATH: ReadonlyMap<string, string> = new Map(ENV_BINDINGS.map((b) => [b.path.join('.'), b.env]));
+/** The variable(s) that set each key, the winning one first (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL`). */
+export const ENV_BY_PATH: ReadonlyMap<string, string> = indexByPath(ENV_BINDINGS);
+
+function indexByPath(bindings: readonly EnvBinding[]): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const { env, path } of bindings) {
+    const key = path.join('.');
+    const earlier = index.get(key);
+    index.set(key, earlier === undefined ? env : `${env} or ${earlier}`);
+  }
+  return index;
+}
 
 /**
  * Converts an environment string to the kind its key holds. A value that does not convert is kept as
@@ -70,6 +98,8 @@ export function parseEnvValue(raw: string, kind: EnvKind): unknown {
       return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
     case 'map':
       return parseHeaderList(text);
+    case 'otlpBaseUrl':
+      return `${text.replace(/\/+$/, '')}${OTLP_TRACES_PATH}`;
   }
 }
 

@@ -24,13 +24,14 @@ const DEFAULT_CONFIG = {
   routes: [{ name: 'productpage', path: '/', upstreamPath: '/productpage', methods: ['GET'] }],
   tracing: {
     serviceName: 'external-proxy', propagators: ['b3multi'], sampler: 'parentbased_traceidratio', samplerArg: 1, traceIdBits: 128,
-    staticTags: {}, resourceAttributes: {}, requestHeaderTags: {}, honorDebug: true,
+    staticTags: {}, resourceAttributes: {}, requestHeaderTags: {}, honorDebug: true, exporters: ['zipkin'],
   },
   zipkin: {
     apiVersion: 'v2', encoding: 'json', headers: {}, gzip: true, queuedMaxSpans: 10000, queuedMaxBytes: 16777216, messageMaxBytes: 512000,
     messageMaxSpans: 512, flushIntervalMs: 1000, requestTimeoutMs: 10000, maxInFlight: 2, maxAttempts: 5, initialBackoffMs: 200,
     maxBackoffMs: 10000, closeTimeoutMs: 5000,
   },
+  otlp: { protocol: 'http/protobuf', headers: {}, compression: 'gzip', tls: {} },
   logging: { level: 'info', accessLog: true },
 };
 type PlainConfig = typeof DEFAULT_CONFIG;
@@ -122,6 +123,16 @@ describe(loadGatewayConfig.name, () => {
       [{ ZIPKIN_MAX_IN_FLIGHT: '4' }, [['zipkin.maxInFlight', 4]]],
       [{ ZIPKIN_MAX_ATTEMPTS: '1' }, [['zipkin.maxAttempts', 1]]],
       [{ ZIPKIN_CLOSE_TIMEOUT_MS: '0' }, [['zipkin.closeTimeoutMs', 0]]],
+      [{ OTEL_TRACES_EXPORTER: 'zipkin,otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' },
+        [['tracing.exporters', ['zipkin', 'otlp']], ['otlp.endpoint', 'http://otel-collector:4318/v1/traces']]],
+      [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.com/v1/traces' }, [['otlp.endpoint', 'https://otlp.example.com/v1/traces']]],
+      [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, [['otlp.protocol', 'http/json']]],
+      [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }, [['otlp.protocol', 'http/protobuf']]],
+      [{ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=a%2Cb', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'x-tenant=t1' }, [['otlp.headers', { 'x-tenant': 't1' }]]],
+      [{ OTEL_EXPORTER_OTLP_COMPRESSION: 'none' }, [['otlp.compression', 'none']]],
+      [{ OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'none' }, [['otlp.compression', 'none']]],
+      [{ OTEL_EXPORTER_OTLP_TIMEOUT: '3000', OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '2000' }, [['otlp.timeoutMs', 2000]]],
+      [{ OTEL_EXPORTER_OTLP_CERTIFICATE: '/a.pem', OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/b.pem' }, [['otlp.tls', { caFile: '/b.pem' }]]],
       [{ LOG_LEVEL: 'debug' }, [['logging.level', 'debug']]],
       [{ ACCESS_LOG: 'false' }, [['logging.accessLog', false]]],
     ];
@@ -290,6 +301,19 @@ describe(loadGatewayConfig.name, () => {
       ['a first backoff above the cap', 'zipkin:\n  initialBackoffMs: 20000\n', ['zipkin.initialBackoffMs: must not exceed zipkin.maxBackoffMs']],
       ['a message larger than the queue', { ZIPKIN_MESSAGE_MAX_BYTES: '20000000' }, ['zipkin.messageMaxBytes (ZIPKIN_MESSAGE_MAX_BYTES): must not exceed zipkin.queuedMaxBytes']],
       ['a collector endpoint that is no http(s) URL', { OTEL_EXPORTER_ZIPKIN_ENDPOINT: FTP_SECRET }, ['zipkin.endpoint (OTEL_EXPORTER_ZIPKIN_ENDPOINT): must be an http(s) URL']],
+      ['an unknown exporter', { OTEL_TRACES_EXPORTER: 'zipkin,jaeger' }, ['tracing.exporters (OTEL_TRACES_EXPORTER): each value must be one of zipkin, otlp']],
+      ['no exporter', { OTEL_TRACES_EXPORTER: ' , ' }, ['tracing.exporters (OTEL_TRACES_EXPORTER): must contain at least 1 elements']],
+      ['otlp listed without an endpoint', { OTEL_TRACES_EXPORTER: 'otlp' }, [
+        'otlp.endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT): required when tracing.exporters (OTEL_TRACES_EXPORTER) lists otlp',
+      ]],
+      ['the grpc protocol', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, [
+        "otlp.protocol (OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL): must be one of http/protobuf, http/json (grpc is not supported: use the collector's OTLP/HTTP port, 4318)",
+      ]],
+      ['an unknown compression', { OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd' }, ['otlp.compression (OTEL_EXPORTER_OTLP_TRACES_COMPRESSION or OTEL_EXPORTER_OTLP_COMPRESSION): must be one of gzip, none']],
+      ['an OTLP endpoint that is no http(s) URL', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: FTP_SECRET }, [
+        'otlp.endpoint (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT): must be an http(s) URL',
+      ]],
+      ['OTLP headers without =', { OTEL_EXPORTER_OTLP_HEADERS: 'api-key' }, ['otlp.headers (OTEL_EXPORTER_OTLP_TRACES_HEADERS or OTEL_EXPORTER_OTLP_HEADERS): must be an object']],
     ])('should report %s', (_case, input, expected) => {
       const env: NodeJS.ProcessEnv = typeof input === 'string' ? { ...BASE_ENV, CONFIG_FILE: writeYaml(input) } : input;
       const base = typeof input === 'string' || Object.keys(input).length > 0 ? BASE_ENV : {};
