@@ -5,7 +5,7 @@ import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig, type LogLevel } from '@app/config';
-import { BufferedLineWriter, createSpanSink, startTelemetry } from '@app/tracing';
+import { BufferedLineWriter, createSpanSinks, startTelemetry } from '@app/tracing';
 import { UpstreamClient, UpstreamTlsFileError } from '@app/upstream-client';
 import { createClientErrorCounter, createDroppedConnectionsCounter } from './client-error-handler';
 import { findDefaultsFile } from './defaults-file';
@@ -27,9 +27,9 @@ async function bootstrap(): Promise<void> {
   Logger.overrideLogger(appLogger);
   const logger = new Logger('Gateway');
   const logWriter = new BufferedLineWriter(process.stdout);
-  const reporterLogger = new Logger('ZipkinReporter');
+  const reporterLoggers = { zipkin: new Logger('ZipkinReporter'), otlp: new Logger('OtlpReporter') };
   const telemetry = startTelemetry(config.tracing, (meter) =>
-    createSpanSink(config.zipkin, meter, logWriter, { warn: (m) => reporterLogger.warn(m), error: (m) => reporterLogger.error(m) }),
+    createSpanSinks(config, meter, logWriter, (exporter) => ({ warn: (m) => reporterLoggers[exporter].warn(m), error: (m) => reporterLoggers[exporter].error(m) })),
   );
   const lifecycle = new GatewayLifecycle();
   const counters: ServerCounters = { clientErrors: createClientErrorCounter(telemetry.meter), droppedConnections: createDroppedConnectionsCounter(telemetry.meter) };

@@ -1,11 +1,33 @@
 import type { Meter } from '@opentelemetry/api';
-import { collectorSecrets, scrubSecrets, type ZipkinConfig } from '@app/config';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { collectorSecrets, scrubSecrets, type GatewayConfig, type ZipkinConfig } from '@app/config';
+import { createOtlpSink } from '../otlp/create-otlp-sink';
 import type { BufferedLineWriter } from '../output/buffered-line-writer';
+import { staticTagsOf } from '../sdk/static-tags';
 import { spanBytesEncoderFor } from './encoders/span-bytes-encoders';
 import type { ReporterLogger } from './reporter/rate-limited-log';
-import { ZipkinReporter } from './reporter/zipkin-reporter';
+import { SpanReporter } from './reporter/span-reporter';
 import { StdoutSpanSink } from './stdout-span-sink';
-import type { ZipkinSpanSink } from './zipkin-span-sink';
+import type { ExporterName } from './reporter/reporter-metrics';
+import { ZipkinMappingSink } from './zipkin-mapping-sink';
+import type { SpanSink, ZipkinSpanSink } from './zipkin-span-sink';
+
+/**
+ * One sink per exporter listed in tracing.exporters, in that order; each has its own queue, so a slow or dead
+ * collector never delays another exporter, nor a request.
+ */
+export function createSpanSinks(
+  config: Pick<GatewayConfig, 'tracing' | 'zipkin' | 'otlp'>,
+  meter: Meter,
+  stdout: BufferedLineWriter,
+  loggerFor: (exporter: ExporterName) => ReporterLogger,
+): SpanSink<ReadableSpan>[] {
+  return config.tracing.exporters.map((exporter) =>
+    exporter === 'otlp'
+      ? createOtlpSink(config.otlp, config.tracing, config.zipkin, meter, loggerFor('otlp'))
+      : new ZipkinMappingSink(createSpanSink(config.zipkin, meter, stdout, loggerFor('zipkin')), { serviceName: config.tracing.serviceName }, staticTagsOf(config.tracing)),
+  );
+}
 
 /** The reporter for the configured collector and encoding, or V2 JSON lines on stdout without a collector. */
 export function createSpanSink(zipkin: ZipkinConfig, meter: Meter, stdout: BufferedLineWriter, logger: ReporterLogger): ZipkinSpanSink {
@@ -17,7 +39,8 @@ export function createSpanSink(zipkin: ZipkinConfig, meter: Meter, stdout: Buffe
     warn: (message) => logger.warn(scrubSecrets(message, secrets)),
     error: (message) => logger.error(scrubSecrets(message, secrets)),
   };
-  return new ZipkinReporter({
+  return new SpanReporter({
+    exporter: 'zipkin',
     endpointUrl: collectorUrl(zipkin.endpoint, encoder.path),
     encoder,
     headers: zipkin.headers,
