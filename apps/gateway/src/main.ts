@@ -5,7 +5,7 @@ import { ConsoleLogger, Logger, type LogLevel as NestLogLevel } from '@nestjs/co
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig, type LogLevel } from '@app/config';
-import { BufferedLineWriter, createSpanSinks, startTelemetry } from '@app/tracing';
+import { BufferedLineWriter, createSpanSinks, OtlpTlsFileError, startTelemetry } from '@app/tracing';
 import { UpstreamClient, UpstreamTlsFileError } from '@app/upstream-client';
 import { createClientErrorCounter, createDroppedConnectionsCounter } from './client-error-handler';
 import { findDefaultsFile } from './defaults-file';
@@ -90,7 +90,8 @@ function loadConfigOrExit(): GatewayConfig {
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof UpstreamTlsFileError ? `Invalid configuration:\n  - ${error.message}` : `external-proxy failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const tlsFileProblem = error instanceof UpstreamTlsFileError || error instanceof OtlpTlsFileError;
+  const message = tlsFileProblem ? `Invalid configuration:\n  - ${error.message}` : `external-proxy failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -30,6 +30,9 @@ const INVALID_VALUE: Readonly<Record<string, string>> = {
   OTEL_TRACES_SAMPLER: 'jaeger_remote',
   OTEL_TRACES_SAMPLER_ARG: '1.5',
   TRACE_ID_BITS: '96',
+  TRACE_ID_RESPONSE_HEADER: 'x trace id',
+  OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment',
+  TRACING_HONOR_DEBUG: 'maybe',
   OTEL_EXPORTER_ZIPKIN_ENDPOINT: 'ftp://collector/adapt_SECRET_TOKEN_77/api/v2/spans',
   ZIPKIN_API_VERSION: 'v3',
   ZIPKIN_ENCODING: 'avro',
@@ -44,15 +47,32 @@ const INVALID_VALUE: Readonly<Record<string, string>> = {
   ZIPKIN_MAX_IN_FLIGHT: '0',
   ZIPKIN_MAX_ATTEMPTS: '0',
   ZIPKIN_CLOSE_TIMEOUT_MS: '-1',
+  OTEL_TRACES_EXPORTER: 'zipkin,jaeger',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector/SECRET_TOKEN_77',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'otel-collector:4318',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/thrift',
+  OTEL_EXPORTER_OTLP_HEADERS: 'api-key',
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'X-A=a%0D%0AX-Injected: 1',
+  OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd',
+  OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'brotli',
+  OTEL_EXPORTER_OTLP_TIMEOUT: '0',
+  OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: '1.5',
+  OTEL_EXPORTER_OTLP_CERTIFICATE: '/nonexistent/otlp-ca.pem',
+  OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: '/nonexistent/otlp-ca.pem',
   LOG_LEVEL: 'trace',
   ACCESS_LOG: 'sometimes',
 };
 
 /** The TLS pair rule needs both halves: the other half is a readable file, so the bad one is what is reported. */
 const READABLE_PEM = join(__dirname, 'fixtures', 'tls', 'server.pem');
+/** The OTLP CA file is read only when OTLP is exported. */
+const OTLP_EXPORT = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://127.0.0.1:1/v1/traces' };
 const COMPANION: Readonly<Record<string, Record<string, string>>> = {
   INGRESS_GATEWAY_CERT_FILE: { INGRESS_GATEWAY_KEY_FILE: READABLE_PEM },
   INGRESS_GATEWAY_KEY_FILE: { INGRESS_GATEWAY_CERT_FILE: READABLE_PEM },
+  OTEL_EXPORTER_OTLP_CERTIFICATE: OTLP_EXPORT,
+  OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://127.0.0.1:1' },
 };
 
 /** Every case: its environment, and what the message must name. */
@@ -65,6 +85,7 @@ function cases(dir: string): Array<{ readonly title: string; readonly env: Recor
       env: { ...COMPANION[binding.env], [binding.env]: INVALID_VALUE[binding.env] ?? '' },
       named: binding.path.join('.'),
     })),
+    { title: 'OTLP listed without an endpoint', env: { OTEL_TRACES_EXPORTER: 'zipkin,otlp' }, named: 'otlp.endpoint' },
     { title: 'a missing ROUTES_FILE', env: { ROUTES_FILE: join(dir, 'missing.yaml') }, named: 'ROUTES_FILE' },
     { title: 'a ROUTES_FILE that is a directory', env: { ROUTES_FILE: dir }, named: 'ROUTES_FILE' },
     { title: 'a ROUTES_FILE with a bad route', env: { ROUTES_FILE: writeYamlFile({ routes: [{ path: 'relative' }] }) }, named: 'routes[0].path' },

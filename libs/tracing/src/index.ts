@@ -25,7 +25,7 @@ export { BufferedLineWriter } from './output/buffered-line-writer';
 export { ENDPOINT_ATTRIBUTE, TAG } from './zipkin/span-attributes';
 export { collectorUrl, createSpanSink, createSpanSinks } from './zipkin/create-span-sink';
 export { ZipkinMappingSink } from './zipkin/zipkin-mapping-sink';
-export { createOtlpSink, otlpOrigin } from './otlp/create-otlp-sink';
+export { createOtlpSink, OtlpTlsFileError, otlpOrigin } from './otlp/create-otlp-sink';
 export { OtlpSpanEncoder } from './otlp/otlp-span-encoders';
 export { toOtlpAttributes, toOtlpSpan, type OtlpSpanOrigin } from './otlp/to-otlp-span';
 export { StdoutSpanSink } from './zipkin/stdout-span-sink';

@@ -38,7 +38,7 @@ export function createOtlpSink(
     gzip,
     requestTimeoutMs,
     maxInFlight: queue.maxInFlight,
-    ca: otlp.tls.caFile === undefined ? undefined : readFileSync(otlp.tls.caFile),
+    ca: otlp.tls.caFile === undefined ? undefined : readCaFile(otlp.tls.caFile),
   });
   return new SpanReporter<ReadableSpan>({
     exporter: 'otlp',
@@ -61,6 +61,19 @@ export function createOtlpSink(
     logger: { warn: (message) => logger.warn(scrubSecrets(message, secrets)), error: (message) => logger.error(scrubSecrets(message, secrets)) },
     transport,
   });
+}
+
+/** TLS material named in the config cannot be read: raised at boot, reported as a configuration problem. */
+export class OtlpTlsFileError extends Error {
+  override readonly name = 'OtlpTlsFileError';
+}
+
+function readCaFile(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new OtlpTlsFileError(`otlp.tls.caFile (${file}): cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
 }
 
 /**
