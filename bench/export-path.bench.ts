@@ -96,17 +96,17 @@ interface ExportPipeline {
   readonly shutdown: () => Promise<void>;
 }
 
-/** start-telemetry's tracer provider, with the sink createSpanSink makes of the default `zipkin` config. */
+/** start-telemetry's tracer provider, with the sink createSpanSink makes of the default `zipkin` and `spanExport` config. */
 async function startExportPipeline(name: ZipkinEncodingName, collectorBaseUrl: string): Promise<ExportPipeline> {
   resolveAppLibraries();
   const { createSpanSink } = await import('../libs/tracing/src/zipkin/create-span-sink.js');
   const serviceName = 'external-proxy';
   const probe = new MetricProbe();
   const sink = createSpanSink(
+    { endpoint: collectorBaseUrl, ...ENCODINGS[name], headers: {}, gzip: true },
     {
-      endpoint: collectorBaseUrl, ...ENCODINGS[name], headers: {}, gzip: true, queuedMaxSpans: 10000, queuedMaxBytes: 16777216,
-      messageMaxBytes: 512000, messageMaxSpans: 512, flushIntervalMs: 200, requestTimeoutMs: 10000, maxInFlight: 2,
-      maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, closeTimeoutMs: 5000,
+      queuedMaxSpans: 10000, queuedMaxBytes: 16777216, messageMaxBytes: 512000, messageMaxSpans: 512, flushIntervalMs: 200,
+      requestTimeoutMs: 10000, maxInFlight: 2, maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, closeTimeoutMs: 5000,
     },
     probe.meter,
     new BufferedLineWriter(process.stderr),

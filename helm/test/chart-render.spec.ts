@@ -176,7 +176,7 @@ describe.each(SCENARIOS)('%s', (name, options) => {
     const preStop = container.lifecycle as { preStop: { sleep?: { seconds: number }; exec?: { command: string[] } } };
     const pause = preStop.preStop.sleep?.seconds ?? Number(preStop.preStop.exec?.command[1]);
     expect(pause).toBeGreaterThan(0);
-    const needed = pause + Math.ceil(config.server.drainTimeoutMs / 1000) + Math.ceil(config.zipkin.closeTimeoutMs / 1000);
+    const needed = pause + Math.ceil(config.server.drainTimeoutMs / 1000) + Math.ceil(config.spanExport.closeTimeoutMs / 1000);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(needed);
   });
 

@@ -127,12 +127,12 @@ describe('render-time checks (templates/_validate.tpl, shared by NOTES.txt)', ()
       { ...withUrl({ 'config.zipkin.apiVersion': 'v1', 'config.zipkin.encoding': 'proto3' }), skipSchemaValidation: true },
       'config.zipkin.encoding proto3 exists only for Zipkin v2',
     ],
-    ['a retry delay above its cap', withUrl({ 'config.zipkin.initialBackoffMs': 20000 }), 'config.zipkin.initialBackoffMs must not exceed config.zipkin.maxBackoffMs'],
+    ['a retry delay above its cap', withUrl({ 'config.spanExport.initialBackoffMs': 20000 }), 'config.spanExport.initialBackoffMs must not exceed config.spanExport.maxBackoffMs'],
     ['the same proxy and admin port', withUrl({ 'config.server.adminPort': 8080 }), 'config.server.port and config.server.adminPort must differ'],
     [
       'a grace period shorter than the shutdown',
       withUrl({ 'shutdown.terminationGracePeriodSeconds': 30 }),
-      'shutdown.terminationGracePeriodSeconds (30) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.zipkin.closeTimeoutMs = 30 s',
+      'shutdown.terminationGracePeriodSeconds (30) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.spanExport.closeTimeoutMs = 30 s',
     ],
     ['an existing Secret together with an endpoint', withUrl({ 'zipkin.existingSecret': 'collector' }), 'zipkin.existingSecret is set together with zipkin.endpoint/zipkin.headers'],
     ['extraEnv overriding a port', withUrl({ 'extraEnv[0].name': 'ADMIN_PORT', 'extraEnv[0].value': '9000' }), 'extraEnv must not set ADMIN_PORT: the chart sets it from config.server.adminPort'],
@@ -154,7 +154,7 @@ describe('render-time checks (templates/_validate.tpl, shared by NOTES.txt)', ()
   });
 
   it('should list every problem in one message', () => {
-    const stderr = renderFailure({ set: { 'config.server.adminPort': 8080, 'config.zipkin.initialBackoffMs': 20000 } });
+    const stderr = renderFailure({ set: { 'config.server.adminPort': 8080, 'config.spanExport.initialBackoffMs': 20000 } });
     expect(stderr).toContain('external-proxy: invalid values (3 problems)');
   });
 

@@ -105,7 +105,7 @@ describe('collector outages under load (gateway process)', () => {
             upstream,
             collector,
             // Each attempt hangs for 2 s and maxInFlight is 2: spans arrive far faster than messages end.
-            config: { zipkin: { queuedMaxSpans: QUEUED_MAX_SPANS, queuedMaxBytes: QUEUED_MAX_BYTES, messageMaxBytes: 64 * 1024, flushIntervalMs: 100, requestTimeoutMs: 2000, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
+            config: { spanExport: { queuedMaxSpans: QUEUED_MAX_SPANS, queuedMaxBytes: QUEUED_MAX_BYTES, messageMaxBytes: 64 * 1024, flushIntervalMs: 100, requestTimeoutMs: 2000, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
           },
           { ACCESS_LOG: 'false' },
         ),

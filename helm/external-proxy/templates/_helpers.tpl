@@ -151,7 +151,7 @@ Seconds to wait after the preStop pause for drain and span flush, rounded up.
 */}}
 {{- define "external-proxy.shutdownSeconds" -}}
 {{- $drain := int64 .Values.config.server.drainTimeoutMs }}
-{{- $close := int64 .Values.config.zipkin.closeTimeoutMs }}
+{{- $close := int64 .Values.config.spanExport.closeTimeoutMs }}
 {{- add .Values.shutdown.preStopSleepSeconds (div (add $drain 999) 1000) (div (add $close 999) 1000) }}
 {{- end }}
 

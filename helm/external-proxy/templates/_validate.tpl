@@ -47,11 +47,11 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- if and (eq $api "v2") (eq $encoding "thrift") }}
 {{- $problems = append $problems "config.zipkin.encoding thrift exists only for Zipkin v1: with config.zipkin.apiVersion v2 use json or proto3" }}
 {{- end }}
-{{- if gt (int64 $config.zipkin.initialBackoffMs) (int64 $config.zipkin.maxBackoffMs) }}
-{{- $problems = append $problems "config.zipkin.initialBackoffMs must not exceed config.zipkin.maxBackoffMs" }}
+{{- if gt (int64 $config.spanExport.initialBackoffMs) (int64 $config.spanExport.maxBackoffMs) }}
+{{- $problems = append $problems "config.spanExport.initialBackoffMs must not exceed config.spanExport.maxBackoffMs" }}
 {{- end }}
-{{- if gt (int64 $config.zipkin.messageMaxBytes) (int64 $config.zipkin.queuedMaxBytes) }}
-{{- $problems = append $problems "config.zipkin.messageMaxBytes must not exceed config.zipkin.queuedMaxBytes" }}
+{{- if gt (int64 $config.spanExport.messageMaxBytes) (int64 $config.spanExport.queuedMaxBytes) }}
+{{- $problems = append $problems "config.spanExport.messageMaxBytes must not exceed config.spanExport.queuedMaxBytes" }}
 {{- end }}
 
 {{- /* Collector secret: one source. */}}
@@ -74,7 +74,7 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- if not (kindIs "invalid" $v.shutdown.terminationGracePeriodSeconds) }}
 {{- $needed := include "external-proxy.shutdownSeconds" . | int64 }}
 {{- if le (int64 $v.shutdown.terminationGracePeriodSeconds) $needed }}
-{{- $problems = append $problems (printf "shutdown.terminationGracePeriodSeconds (%v) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.zipkin.closeTimeoutMs = %d s; leave it null to compute it" $v.shutdown.terminationGracePeriodSeconds $needed) }}
+{{- $problems = append $problems (printf "shutdown.terminationGracePeriodSeconds (%v) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.spanExport.closeTimeoutMs = %d s; leave it null to compute it" $v.shutdown.terminationGracePeriodSeconds $needed) }}
 {{- end }}
 {{- end }}
 
@@ -87,7 +87,7 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- end }}
 
 {{- /* Environment the chart derives from values: an override would desynchronise ports, probes, grace period or secrets. */}}
-{{- $reserved := dict "CONFIG_FILE" "config" "ROUTES_FILE" "config.routes" "GATEWAY_PORT" "config.server.port" "ADMIN_PORT" "config.server.adminPort" "DRAIN_TIMEOUT_MS" "config.server.drainTimeoutMs" "ZIPKIN_CLOSE_TIMEOUT_MS" "config.zipkin.closeTimeoutMs" "INGRESS_GATEWAY_URL" "ingressGateway.url" "OTEL_EXPORTER_ZIPKIN_ENDPOINT" "zipkin.endpoint or zipkin.existingSecret" "ZIPKIN_HEADERS" "zipkin.headers or zipkin.existingSecretKeys.headers" }}
+{{- $reserved := dict "CONFIG_FILE" "config" "ROUTES_FILE" "config.routes" "GATEWAY_PORT" "config.server.port" "ADMIN_PORT" "config.server.adminPort" "DRAIN_TIMEOUT_MS" "config.server.drainTimeoutMs" "SPAN_EXPORT_CLOSE_TIMEOUT_MS" "config.spanExport.closeTimeoutMs" "INGRESS_GATEWAY_URL" "ingressGateway.url" "OTEL_EXPORTER_ZIPKIN_ENDPOINT" "zipkin.endpoint or zipkin.existingSecret" "ZIPKIN_HEADERS" "zipkin.headers or zipkin.existingSecretKeys.headers" }}
 {{- range $v.extraEnv }}
 {{- if hasKey $reserved .name }}
 {{- $problems = append $problems (printf "extraEnv must not set %s: the chart sets it from %s" .name (get $reserved .name)) }}

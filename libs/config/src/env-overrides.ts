@@ -39,15 +39,15 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'ZIPKIN_ENCODING', path: ['zipkin', 'encoding'], kind: 'string' },
   { env: 'ZIPKIN_HEADERS', path: ['zipkin', 'headers'], kind: 'map' },
   { env: 'ZIPKIN_GZIP', path: ['zipkin', 'gzip'], kind: 'bool' },
-  { env: 'OTEL_BSP_MAX_QUEUE_SIZE', path: ['zipkin', 'queuedMaxSpans'], kind: 'int' },
-  { env: 'ZIPKIN_QUEUED_MAX_BYTES', path: ['zipkin', 'queuedMaxBytes'], kind: 'int' },
-  { env: 'ZIPKIN_MESSAGE_MAX_BYTES', path: ['zipkin', 'messageMaxBytes'], kind: 'int' },
-  { env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', path: ['zipkin', 'messageMaxSpans'], kind: 'int' },
-  { env: 'OTEL_BSP_SCHEDULE_DELAY', path: ['zipkin', 'flushIntervalMs'], kind: 'int' },
-  { env: 'OTEL_BSP_EXPORT_TIMEOUT', path: ['zipkin', 'requestTimeoutMs'], kind: 'int' },
-  { env: 'ZIPKIN_MAX_IN_FLIGHT', path: ['zipkin', 'maxInFlight'], kind: 'int' },
-  { env: 'ZIPKIN_MAX_ATTEMPTS', path: ['zipkin', 'maxAttempts'], kind: 'int' },
-  { env: 'ZIPKIN_CLOSE_TIMEOUT_MS', path: ['zipkin', 'closeTimeoutMs'], kind: 'int' },
+  { env: 'OTEL_BSP_MAX_QUEUE_SIZE', path: ['spanExport', 'queuedMaxSpans'], kind: 'int' },
+  { env: 'SPAN_EXPORT_QUEUED_MAX_BYTES', path: ['spanExport', 'queuedMaxBytes'], kind: 'int' },
+  { env: 'SPAN_EXPORT_MESSAGE_MAX_BYTES', path: ['spanExport', 'messageMaxBytes'], kind: 'int' },
+  { env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', path: ['spanExport', 'messageMaxSpans'], kind: 'int' },
+  { env: 'OTEL_BSP_SCHEDULE_DELAY', path: ['spanExport', 'flushIntervalMs'], kind: 'int' },
+  { env: 'OTEL_BSP_EXPORT_TIMEOUT', path: ['spanExport', 'requestTimeoutMs'], kind: 'int' },
+  { env: 'SPAN_EXPORT_MAX_IN_FLIGHT', path: ['spanExport', 'maxInFlight'], kind: 'int' },
+  { env: 'SPAN_EXPORT_MAX_ATTEMPTS', path: ['spanExport', 'maxAttempts'], kind: 'int' },
+  { env: 'SPAN_EXPORT_CLOSE_TIMEOUT_MS', path: ['spanExport', 'closeTimeoutMs'], kind: 'int' },
   { env: 'OTEL_TRACES_EXPORTER', path: ['tracing', 'exporters'], kind: 'list' },
   { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: ['otlp', 'endpoint'], kind: 'otlpBaseUrl' },
   { env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', path: ['otlp', 'endpoint'], kind: 'string' },
@@ -66,6 +66,18 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
 ];
 
 /** The variable(s) that set each key, the winning one first (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL`). */
+/**
+ * Variables of 0.2 whose keys moved to the shared spanExport section in 0.3: refused at boot with their new
+ * name, rather than silently ignored.
+ */
+export const RENAMED_ENV: Readonly<Record<string, string>> = {
+  ZIPKIN_QUEUED_MAX_BYTES: 'SPAN_EXPORT_QUEUED_MAX_BYTES',
+  ZIPKIN_MESSAGE_MAX_BYTES: 'SPAN_EXPORT_MESSAGE_MAX_BYTES',
+  ZIPKIN_MAX_IN_FLIGHT: 'SPAN_EXPORT_MAX_IN_FLIGHT',
+  ZIPKIN_MAX_ATTEMPTS: 'SPAN_EXPORT_MAX_ATTEMPTS',
+  ZIPKIN_CLOSE_TIMEOUT_MS: 'SPAN_EXPORT_CLOSE_TIMEOUT_MS',
+};
+
 export const ENV_BY_PATH: ReadonlyMap<string, string> = indexByPath(ENV_BINDINGS);
 
 function indexByPath(bindings: readonly EnvBinding[]): Map<string, string> {

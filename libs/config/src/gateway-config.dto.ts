@@ -150,6 +150,13 @@ export class ZipkinConfig {
   @IsIn(ZIPKIN_ENCODINGS, { message: `must be one of ${ZIPKIN_ENCODINGS.join(', ')}` }) encoding!: ZipkinEncoding;
   @IsStringRecord() @IsObject() headers!: Record<string, string>;
   @IsBoolean() gzip!: boolean;
+}
+
+/**
+ * Queue, batching and retry settings of each exporter's own reporter (as OTEL_BSP_* apply to each batch
+ * processor in OpenTelemetry): every listed exporter gets a queue of these bounds.
+ */
+export class SpanExportConfig {
   @Min(1) @IsInt() queuedMaxSpans!: number;
   @Min(1024) @IsInt() queuedMaxBytes!: number;
   @Min(1024) @IsInt() messageMaxBytes!: number;
@@ -176,7 +183,7 @@ export class OtlpConfig {
   /** Secrets: values are never logged. */
   @IsStringRecord() @IsObject() headers!: Record<string, string>;
   @IsIn(OTLP_COMPRESSIONS, { message: `must be one of ${OTLP_COMPRESSIONS.join(', ')}` }) compression!: OtlpCompression;
-  /** One OTLP request may take this long; absent: zipkin.requestTimeoutMs (OTEL_BSP_EXPORT_TIMEOUT). */
+  /** One OTLP request may take this long; absent: spanExport.requestTimeoutMs (OTEL_BSP_EXPORT_TIMEOUT). */
   @IsOptional() @Min(1) @IsInt() timeoutMs?: number;
   @ValidateNested() @Type(() => OtlpTlsConfig) tls!: OtlpTlsConfig;
 }
@@ -193,5 +200,6 @@ export class GatewayConfig {
   @ValidateNested() @Type(() => TracingConfig) tracing!: TracingConfig;
   @ValidateNested() @Type(() => ZipkinConfig) zipkin!: ZipkinConfig;
   @ValidateNested() @Type(() => OtlpConfig) otlp!: OtlpConfig;
+  @ValidateNested() @Type(() => SpanExportConfig) spanExport!: SpanExportConfig;
   @ValidateNested() @Type(() => LoggingConfig) logging!: LoggingConfig;
 }

@@ -6,6 +6,7 @@ export {
   OtlpTlsConfig,
   RouteConfig,
   ServerConfig,
+  SpanExportConfig,
   TracingConfig,
   UpstreamTlsConfig,
   ZipkinConfig,

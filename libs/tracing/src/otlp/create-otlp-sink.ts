@@ -3,7 +3,7 @@ import type { Meter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { collectorSecrets, scrubSecrets, type OtlpConfig, type TracingConfig, type ZipkinConfig } from '@app/config';
+import { collectorSecrets, scrubSecrets, type OtlpConfig, type SpanExportConfig, type TracingConfig } from '@app/config';
 import type { ReporterLogger } from '../zipkin/reporter/rate-limited-log';
 import { SpanReporter } from '../zipkin/reporter/span-reporter';
 import type { SpanSink } from '../zipkin/zipkin-span-sink';
@@ -15,13 +15,13 @@ import type { OtlpSpanOrigin } from './to-otlp-span';
 export const OTLP_SCOPE_NAME = 'external-proxy';
 
 /**
- * The OTLP exporter: its own reporter (queue settings from the `zipkin` section, applied to its own queue),
+ * The OTLP exporter: its own reporter (its own queue, sized by the shared spanExport section),
  * the configured protocol and an HTTP sender. Its logger never sees the endpoint's or the headers' secrets.
  */
 export function createOtlpSink(
   otlp: OtlpConfig,
   tracing: Pick<TracingConfig, 'serviceName' | 'staticTags' | 'resourceAttributes'>,
-  queue: ZipkinConfig,
+  queue: SpanExportConfig,
   meter: Meter,
   logger: ReporterLogger,
 ): SpanSink<ReadableSpan> {

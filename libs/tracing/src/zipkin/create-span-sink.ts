@@ -1,6 +1,6 @@
 import type { Meter } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { collectorSecrets, scrubSecrets, type GatewayConfig, type ZipkinConfig } from '@app/config';
+import { collectorSecrets, scrubSecrets, type GatewayConfig, type SpanExportConfig, type ZipkinConfig } from '@app/config';
 import { createOtlpSink } from '../otlp/create-otlp-sink';
 import type { BufferedLineWriter } from '../output/buffered-line-writer';
 import { staticTagsOf } from '../sdk/static-tags';
@@ -17,20 +17,20 @@ import type { SpanSink, ZipkinSpanSink } from './zipkin-span-sink';
  * collector never delays another exporter, nor a request.
  */
 export function createSpanSinks(
-  config: Pick<GatewayConfig, 'tracing' | 'zipkin' | 'otlp'>,
+  config: Pick<GatewayConfig, 'tracing' | 'zipkin' | 'otlp' | 'spanExport'>,
   meter: Meter,
   stdout: BufferedLineWriter,
   loggerFor: (exporter: ExporterName) => ReporterLogger,
 ): SpanSink<ReadableSpan>[] {
   return config.tracing.exporters.map((exporter) =>
     exporter === 'otlp'
-      ? createOtlpSink(config.otlp, config.tracing, config.zipkin, meter, loggerFor('otlp'))
-      : new ZipkinMappingSink(createSpanSink(config.zipkin, meter, stdout, loggerFor('zipkin')), { serviceName: config.tracing.serviceName }, staticTagsOf(config.tracing)),
+      ? createOtlpSink(config.otlp, config.tracing, config.spanExport, meter, loggerFor('otlp'))
+      : new ZipkinMappingSink(createSpanSink(config.zipkin, config.spanExport, meter, stdout, loggerFor('zipkin')), { serviceName: config.tracing.serviceName }, staticTagsOf(config.tracing)),
   );
 }
 
 /** The reporter for the configured collector and encoding, or V2 JSON lines on stdout without a collector. */
-export function createSpanSink(zipkin: ZipkinConfig, meter: Meter, stdout: BufferedLineWriter, logger: ReporterLogger): ZipkinSpanSink {
+export function createSpanSink(zipkin: ZipkinConfig, queue: SpanExportConfig, meter: Meter, stdout: BufferedLineWriter, logger: ReporterLogger): ZipkinSpanSink {
   if (zipkin.endpoint === undefined) return new StdoutSpanSink(stdout);
   const encoder = spanBytesEncoderFor(zipkin.apiVersion, zipkin.encoding);
   // Collector answers can echo the URL (Spring's 404 JSON) or request headers: no secret reaches a log line.
@@ -45,17 +45,17 @@ export function createSpanSink(zipkin: ZipkinConfig, meter: Meter, stdout: Buffe
     encoder,
     headers: zipkin.headers,
     gzip: zipkin.gzip,
-    queuedMaxSpans: zipkin.queuedMaxSpans,
-    queuedMaxBytes: zipkin.queuedMaxBytes,
-    messageMaxBytes: zipkin.messageMaxBytes,
-    messageMaxSpans: zipkin.messageMaxSpans,
-    flushIntervalMs: zipkin.flushIntervalMs,
-    requestTimeoutMs: zipkin.requestTimeoutMs,
-    maxInFlight: zipkin.maxInFlight,
-    maxAttempts: zipkin.maxAttempts,
-    initialBackoffMs: zipkin.initialBackoffMs,
-    maxBackoffMs: zipkin.maxBackoffMs,
-    closeTimeoutMs: zipkin.closeTimeoutMs,
+    queuedMaxSpans: queue.queuedMaxSpans,
+    queuedMaxBytes: queue.queuedMaxBytes,
+    messageMaxBytes: queue.messageMaxBytes,
+    messageMaxSpans: queue.messageMaxSpans,
+    flushIntervalMs: queue.flushIntervalMs,
+    requestTimeoutMs: queue.requestTimeoutMs,
+    maxInFlight: queue.maxInFlight,
+    maxAttempts: queue.maxAttempts,
+    initialBackoffMs: queue.initialBackoffMs,
+    maxBackoffMs: queue.maxBackoffMs,
+    closeTimeoutMs: queue.closeTimeoutMs,
     meter,
     logger: scrubbingLogger,
   });

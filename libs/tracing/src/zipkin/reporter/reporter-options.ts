@@ -12,8 +12,8 @@ export interface ReporterTransport {
 }
 
 /**
- * One exporter's reporter: its encoder, its transport, and the queue settings (`zipkin` config section, applied
- * to each exporter's own queue). Sizes are encoded bytes, before gzip.
+ * One exporter's reporter: its encoder, its transport, and the queue settings (the `spanExport` config section,
+ * applied to each exporter's own queue). Sizes are encoded bytes, before gzip.
  */
 export interface SpanReporterOptions<S> {
   /** The `exporter` label of the reporter's metrics; also names the collector in log lines. */
