@@ -142,6 +142,17 @@ describe('render-time checks (templates/_validate.tpl, shared by NOTES.txt)', ()
       'autoscaling.minReplicas must not exceed autoscaling.maxReplicas',
     ],
     ['autoscaling without a CPU request', withUrl({ 'autoscaling.enabled': true, 'resources.requests': null }), 'autoscaling needs resources.requests.cpu'],
+    ['OTLP listed without an OTLP endpoint', withUrl({ 'config.tracing.exporters': '{zipkin,otlp}' }), 'config.tracing.exporters lists otlp: set otlp.endpoint or otlp.existingSecret'],
+    [
+      'an existing OTLP Secret together with an OTLP endpoint',
+      withUrl({ 'otlp.existingSecret': 'otlp', 'otlp.endpoint': 'http://otel:4318/v1/traces' }),
+      'otlp.existingSecret is set together with otlp.endpoint/otlp.headers',
+    ],
+    [
+      'a NetworkPolicy that cannot know the OTLP port of an existing Secret',
+      { set: { 'ingressGateway.url': REQUIRED_SETS['ingressGateway.url'], 'otlp.existingSecret': 'otlp', 'config.tracing.exporters': '{otlp}', 'networkPolicy.enabled': true } },
+      'networkPolicy.egress.otlpCollector.ports is required with otlp.existingSecret',
+    ],
     [
       'a NetworkPolicy that cannot know the collector port of an existing Secret',
       { set: { 'ingressGateway.url': REQUIRED_SETS['ingressGateway.url'], 'zipkin.existingSecret': 'collector', 'networkPolicy.enabled': true } },
@@ -198,6 +209,13 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('Zipkin v2 json to the collector URL in Secret "my-proxy-external-proxy"');
     expect(notes).toContain('terminationGracePeriodSeconds 35');
     expect(notes).not.toContain('adapt_secret0token');
+  });
+
+  it('should say where OTLP spans go in dual export, without printing the URL', () => {
+    const notes = renderNotes({ set: { ...REQUIRED_SETS, 'config.tracing.exporters': '{zipkin,otlp}', 'otlp.endpoint': 'https://otlp.example.com/t/secret0token/v1/traces' } });
+    expect(notes).toContain('Spans (exporters: zipkin, otlp):');
+    expect(notes).toContain('OTLP http/protobuf to the URL in Secret "my-proxy-external-proxy"');
+    expect(notes).not.toContain('secret0token');
   });
 
   it('should warn when spans have no collector', () => {

@@ -65,6 +65,20 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- $problems = append $problems "zipkin.headers is set but zipkin.endpoint is empty: headers are only sent to a collector" }}
 {{- end }}
 
+{{- /* OTLP secret: one source, and present when OTLP is exported. */}}
+{{- if and $v.otlp.existingSecret (or $v.otlp.endpoint $v.otlp.headers) }}
+{{- $problems = append $problems "otlp.existingSecret is set together with otlp.endpoint/otlp.headers: use one source for the OTLP secret" }}
+{{- end }}
+{{- if and $v.otlp.existingSecret (not $v.otlp.existingSecretKeys.endpoint) }}
+{{- $problems = append $problems "otlp.existingSecretKeys.endpoint must name the key of the OTLP URL in otlp.existingSecret" }}
+{{- end }}
+{{- if and (has "otlp" $config.tracing.exporters) (not $v.otlp.endpoint) (not $v.otlp.existingSecret) }}
+{{- $problems = append $problems "config.tracing.exporters lists otlp: set otlp.endpoint or otlp.existingSecret" }}
+{{- end }}
+{{- if and $v.otlp.headers (not $v.otlp.endpoint) (not $v.otlp.existingSecret) }}
+{{- $problems = append $problems "otlp.headers is set but otlp.endpoint is empty: headers are only sent to a collector" }}
+{{- end }}
+
 {{- /* Ports. */}}
 {{- if eq (int64 $config.server.port) (int64 $config.server.adminPort) }}
 {{- $problems = append $problems "config.server.port and config.server.adminPort must differ" }}
@@ -87,7 +101,7 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- end }}
 
 {{- /* Environment the chart derives from values: an override would desynchronise ports, probes, grace period or secrets. */}}
-{{- $reserved := dict "CONFIG_FILE" "config" "ROUTES_FILE" "config.routes" "GATEWAY_PORT" "config.server.port" "ADMIN_PORT" "config.server.adminPort" "DRAIN_TIMEOUT_MS" "config.server.drainTimeoutMs" "SPAN_EXPORT_CLOSE_TIMEOUT_MS" "config.spanExport.closeTimeoutMs" "INGRESS_GATEWAY_URL" "ingressGateway.url" "OTEL_EXPORTER_ZIPKIN_ENDPOINT" "zipkin.endpoint or zipkin.existingSecret" "ZIPKIN_HEADERS" "zipkin.headers or zipkin.existingSecretKeys.headers" }}
+{{- $reserved := dict "CONFIG_FILE" "config" "ROUTES_FILE" "config.routes" "GATEWAY_PORT" "config.server.port" "ADMIN_PORT" "config.server.adminPort" "DRAIN_TIMEOUT_MS" "config.server.drainTimeoutMs" "SPAN_EXPORT_CLOSE_TIMEOUT_MS" "config.spanExport.closeTimeoutMs" "INGRESS_GATEWAY_URL" "ingressGateway.url" "OTEL_EXPORTER_ZIPKIN_ENDPOINT" "zipkin.endpoint or zipkin.existingSecret" "ZIPKIN_HEADERS" "zipkin.headers or zipkin.existingSecretKeys.headers" "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" "otlp.endpoint or otlp.existingSecret" "OTEL_EXPORTER_OTLP_TRACES_HEADERS" "otlp.headers or otlp.existingSecretKeys.headers" }}
 {{- range $v.extraEnv }}
 {{- if hasKey $reserved .name }}
 {{- $problems = append $problems (printf "extraEnv must not set %s: the chart sets it from %s" .name (get $reserved .name)) }}
@@ -97,6 +111,9 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- /* NetworkPolicy: the collector port must be known when the URL lives in an existing Secret. */}}
 {{- if and $v.networkPolicy.enabled $v.zipkin.existingSecret (not $v.networkPolicy.egress.collector.ports) }}
 {{- $problems = append $problems "networkPolicy.egress.collector.ports is required with zipkin.existingSecret (the chart cannot read the collector URL to derive its port)" }}
+{{- end }}
+{{- if and $v.networkPolicy.enabled $v.otlp.existingSecret (not $v.networkPolicy.egress.otlpCollector.ports) }}
+{{- $problems = append $problems "networkPolicy.egress.otlpCollector.ports is required with otlp.existingSecret (the chart cannot read the OTLP URL to derive its port)" }}
 {{- end }}
 
 {{- if $problems }}
