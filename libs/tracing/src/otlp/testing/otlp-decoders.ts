@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Root, type Type } from 'protobufjs';
 
@@ -26,13 +27,22 @@ export interface DecodedOtlpSpan {
   readonly events: readonly { readonly name: string; readonly timeUnixNano: string }[];
 }
 
-const PROTO_ROOT = resolve(__dirname, '../../../../../third_party/opentelemetry-proto');
 let requestType: Type | undefined;
+
+/** third_party/opentelemetry-proto, found by walking up from here to the repo root (sources or compiled tools). */
+function protoRoot(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'third_party', 'opentelemetry-proto');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`third_party/opentelemetry-proto not found above ${__dirname}`);
+  }
+}
 
 function exportTraceServiceRequest(): Type {
   if (requestType) return requestType;
   const root = new Root();
-  root.resolvePath = (_origin, target) => join(PROTO_ROOT, target);
+  const base = protoRoot();
+  root.resolvePath = (_origin, target) => join(base, target);
   root.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto');
   requestType = root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest');
   return requestType;
