@@ -20,7 +20,6 @@ export { startTelemetry, TRACER_NAME, type Telemetry } from './sdk/start-telemet
 export { staticTagsOf } from './sdk/static-tags';
 export { ExportingSpanProcessor } from './sdk/exporting-span-processor';
 export { GatewayIdGenerator } from './sdk/trace-id-generator';
-export { ZipkinSpanProcessor } from './sdk/zipkin-span-processor';
 export { BufferedLineWriter } from './output/buffered-line-writer';
 export { ENDPOINT_ATTRIBUTE, TAG } from './zipkin/span-attributes';
 export { collectorUrl, createSpanSink, createSpanSinks } from './zipkin/create-span-sink';
