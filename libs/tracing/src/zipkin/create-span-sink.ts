@@ -1,33 +1,11 @@
 import type { Meter } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { collectorSecrets, scrubSecrets, type GatewayConfig, type SpanExportConfig, type ZipkinConfig } from '@app/config';
-import { createOtlpSink } from '../otlp/create-otlp-sink';
+import { collectorSecrets, scrubSecrets, type SpanExportConfig, type ZipkinConfig } from '@app/config';
 import type { BufferedLineWriter } from '../output/buffered-line-writer';
-import { staticTagsOf } from '../sdk/static-tags';
 import { spanBytesEncoderFor } from './encoders/span-bytes-encoders';
 import type { ReporterLogger } from './reporter/rate-limited-log';
 import { SpanReporter } from './reporter/span-reporter';
 import { StdoutSpanSink } from './stdout-span-sink';
-import type { ExporterName } from './reporter/reporter-metrics';
-import { ZipkinMappingSink } from './zipkin-mapping-sink';
-import type { SpanSink, ZipkinSpanSink } from './zipkin-span-sink';
-
-/**
- * One sink per exporter listed in tracing.exporters, in that order; each has its own queue, so a slow or dead
- * collector never delays another exporter, nor a request.
- */
-export function createSpanSinks(
-  config: Pick<GatewayConfig, 'tracing' | 'zipkin' | 'otlp' | 'spanExport'>,
-  meter: Meter,
-  stdout: BufferedLineWriter,
-  loggerFor: (exporter: ExporterName) => ReporterLogger,
-): SpanSink<ReadableSpan>[] {
-  return config.tracing.exporters.map((exporter) =>
-    exporter === 'otlp'
-      ? createOtlpSink(config.otlp, config.tracing, config.spanExport, meter, loggerFor('otlp'))
-      : new ZipkinMappingSink(createSpanSink(config.zipkin, config.spanExport, meter, stdout, loggerFor('zipkin')), { serviceName: config.tracing.serviceName }, staticTagsOf(config.tracing)),
-  );
-}
+import type { ZipkinSpanSink } from './zipkin-span-sink';
 
 /** The reporter for the configured collector and encoding, or V2 JSON lines on stdout without a collector. */
 export function createSpanSink(zipkin: ZipkinConfig, queue: SpanExportConfig, meter: Meter, stdout: BufferedLineWriter, logger: ReporterLogger): ZipkinSpanSink {
