@@ -1,7 +1,7 @@
 /**
  * `npm run bench:export`: what exporting its two spans costs one proxied request, per Zipkin encoding.
  * The SDK is wired as start-telemetry.ts wires it (TracerProvider, GatewaySampler, GatewayIdGenerator,
- * ZipkinSpanProcessor) with the sink createSpanSink builds from the default `zipkin` config (gzip on, real
+ * ExportingSpanProcessor, Zipkin only) with the sink createSpanSink builds from the default `zipkin` config (gzip on, real
  * sender) posting to the bench's counting collector in its own process; spans are started and ended as
  * ProxyService/ProxyExchange do for a GET on the bench route. Each encoding runs in its own process (one
  * encoder per process, as in the gateway, with the gateway's V8 flags), BENCH_EXPORT_RUNS times (default 3),
@@ -28,7 +28,8 @@ import { extractInboundTrace } from '../libs/tracing/src/propagation/inbound-tra
 import { GatewaySampler } from '../libs/tracing/src/sdk/gateway-sampler';
 import { startProxySpans } from '../libs/tracing/src/sdk/gateway-spans';
 import { GatewayIdGenerator } from '../libs/tracing/src/sdk/trace-id-generator';
-import { ZipkinSpanProcessor } from '../libs/tracing/src/sdk/zipkin-span-processor';
+import { ExportingSpanProcessor } from '../libs/tracing/src/sdk/exporting-span-processor';
+import { ZipkinMappingSink } from '../libs/tracing/src/zipkin/zipkin-mapping-sink';
 import { REPORTER_METRIC_NAMES } from '../libs/tracing/src/zipkin/reporter/reporter-metrics';
 import { MetricProbe } from '../libs/tracing/src/zipkin/reporter/testing/metric-probe';
 import { ENDPOINT_ATTRIBUTE, TAG } from '../libs/tracing/src/zipkin/span-attributes';
@@ -96,17 +97,17 @@ interface ExportPipeline {
   readonly shutdown: () => Promise<void>;
 }
 
-/** start-telemetry's tracer provider, with the sink createSpanSink makes of the default `zipkin` config. */
+/** start-telemetry's tracer provider, with the sink createSpanSink makes of the default `zipkin` and `spanExport` config. */
 async function startExportPipeline(name: ZipkinEncodingName, collectorBaseUrl: string): Promise<ExportPipeline> {
   resolveAppLibraries();
   const { createSpanSink } = await import('../libs/tracing/src/zipkin/create-span-sink.js');
   const serviceName = 'external-proxy';
   const probe = new MetricProbe();
   const sink = createSpanSink(
+    { endpoint: collectorBaseUrl, ...ENCODINGS[name], headers: {}, gzip: true },
     {
-      endpoint: collectorBaseUrl, ...ENCODINGS[name], headers: {}, gzip: true, queuedMaxSpans: 10000, queuedMaxBytes: 16777216,
-      messageMaxBytes: 512000, messageMaxSpans: 512, flushIntervalMs: 200, requestTimeoutMs: 10000, maxInFlight: 2,
-      maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, closeTimeoutMs: 5000,
+      queuedMaxSpans: 10000, queuedMaxBytes: 16777216, messageMaxBytes: 512000, messageMaxSpans: 512, flushIntervalMs: 200,
+      requestTimeoutMs: 10000, maxInFlight: 2, maxAttempts: 5, initialBackoffMs: 200, maxBackoffMs: 10000, closeTimeoutMs: 5000,
     },
     probe.meter,
     new BufferedLineWriter(process.stderr),
@@ -116,7 +117,7 @@ async function startExportPipeline(name: ZipkinEncodingName, collectorBaseUrl: s
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     sampler: new GatewaySampler('parentbased_traceidratio', 1),
     idGenerator: new GatewayIdGenerator(128),
-    spanProcessors: [new ZipkinSpanProcessor(sink, { serviceName })],
+    spanProcessors: [new ExportingSpanProcessor([new ZipkinMappingSink(sink, { serviceName })])],
   });
   return {
     tracer: provider.getTracer('external-proxy'),

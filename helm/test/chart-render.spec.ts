@@ -73,6 +73,7 @@ beforeAll(() => {
 describe('external-proxy chart scenarios', () => {
   it('should ship the ci scenarios the issue names', () => {
     expect(CI_SCENARIOS).toEqual([
+      'dual-export-values.yaml',
       'existing-secret-values.yaml',
       'per-route-upstreams-values.yaml',
       'production-values.yaml',
@@ -181,7 +182,7 @@ describe.each(SCENARIOS)('%s', (name, options) => {
     const preStop = container.lifecycle as { preStop: { sleep?: { seconds: number }; exec?: { command: string[] } } };
     const pause = preStop.preStop.sleep?.seconds ?? Number(preStop.preStop.exec?.command[1]);
     expect(pause).toBeGreaterThan(0);
-    const needed = pause + Math.ceil(config.server.drainTimeoutMs / 1000) + Math.ceil(config.zipkin.closeTimeoutMs / 1000);
+    const needed = pause + Math.ceil(config.server.drainTimeoutMs / 1000) + Math.ceil(config.spanExport.closeTimeoutMs / 1000);
     expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(needed);
   });
 
@@ -233,6 +234,39 @@ describe('V2 proto3 with auth headers (ci/v2-proto3-values.yaml)', () => {
     expect(config.zipkin).toMatchObject({ apiVersion: 'v2', encoding: 'proto3', endpoint: 'https://zipkin.example.com/api/v2/spans' });
     expect(config.tracing).toMatchObject({ propagators: ['b3multi', 'tracecontext'], samplerArg: 0.25, traceIdBits: 64 });
     expect(config.ingressGateway.tls).toMatchObject({ caFile: '/etc/external-proxy/tls/ca.crt', serverName: 'bookinfo.example.com' });
+  });
+});
+
+describe('dual export, Zipkin and OTLP (ci/dual-export-values.yaml)', () => {
+  let objects: KubeObject[];
+  beforeAll(() => {
+    objects = renderedScenario('ci/dual-export-values.yaml');
+  });
+
+  it('should pass the OTLP URL and headers through the Secret only, so the gateway reads them exactly', () => {
+    const config = loadRenderedConfig(objects);
+    const env = gatewayContainer(objects).env ?? [];
+    const configMap = findObject(objects, 'ConfigMap') as KubeObject & { data: Record<string, string> };
+    expect({
+      exporters: config.tracing.exporters,
+      otlp: config.otlp,
+      env: env.filter((variable) => variable.name.startsWith('OTEL_EXPORTER_OTLP_')),
+      configMapHasUrl: configMap.data['config.yaml'].includes('otlp.example.com'),
+    }).toEqual({
+      exporters: ['zipkin', 'otlp'],
+      otlp: { endpoint: 'https://otlp.example.com:4318/v1/traces', headers: { 'api-key': 'ci-otlp-key, with a comma and 100% literal' }, protocol: 'http/json', compression: 'gzip', tls: {} },
+      env: [
+        { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', valueFrom: { secretKeyRef: { name: 'my-proxy-external-proxy', key: 'otlpEndpoint' } } },
+        { name: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', valueFrom: { secretKeyRef: { name: 'my-proxy-external-proxy', key: 'otlpHeaders' } } },
+      ],
+      configMapHasUrl: false,
+    });
+  });
+
+  it('should open egress to the OTLP collector port beside the Zipkin one', () => {
+    const policy = findObject(objects, 'NetworkPolicy').spec as { egress: { ports: { port: number }[]; to?: unknown[] }[] };
+    expect(policy.egress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[80], [9411], [4318], [53, 53]]);
+    expect(policy.egress[2].to).toEqual([{ ipBlock: { cidr: '203.0.113.0/24' } }]);
   });
 });
 

@@ -2,7 +2,19 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isScalar, parse, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { ENV_BINDINGS, HTTP_METHODS, LOG_LEVELS, PROPAGATORS, SAMPLERS, TRACE_ID_BITS, ZIPKIN_API_VERSIONS, ZIPKIN_ENCODINGS } from '@app/config';
+import {
+  ENV_BINDINGS,
+  HTTP_METHODS,
+  LOG_LEVELS,
+  OTLP_COMPRESSIONS,
+  OTLP_PROTOCOLS,
+  PROPAGATORS,
+  SAMPLERS,
+  TRACE_EXPORTERS,
+  TRACE_ID_BITS,
+  ZIPKIN_API_VERSIONS,
+  ZIPKIN_ENCODINGS,
+} from '@app/config';
 import {
   CHART_DIR,
   REPO_ROOT,
@@ -66,6 +78,9 @@ describe('values.schema.json', () => {
     ['config.tracing.traceIdBits', TRACE_ID_BITS],
     ['config.routes.[].methods.[]', HTTP_METHODS],
     ['config.logging.level', LOG_LEVELS],
+    ['config.tracing.exporters.[]', TRACE_EXPORTERS],
+    ['config.otlp.protocol', OTLP_PROTOCOLS],
+    ['config.otlp.compression', OTLP_COMPRESSIONS],
   ])('should enumerate %s exactly as the gateway does', (path, appEnum) => {
     expect(schemaAt(path).enum).toEqual([...appEnum]);
   });
@@ -112,12 +127,12 @@ describe('render-time checks (templates/_validate.tpl, shared by NOTES.txt)', ()
       { ...withUrl({ 'config.zipkin.apiVersion': 'v1', 'config.zipkin.encoding': 'proto3' }), skipSchemaValidation: true },
       'config.zipkin.encoding proto3 exists only for Zipkin v2',
     ],
-    ['a retry delay above its cap', withUrl({ 'config.zipkin.initialBackoffMs': 20000 }), 'config.zipkin.initialBackoffMs must not exceed config.zipkin.maxBackoffMs'],
+    ['a retry delay above its cap', withUrl({ 'config.spanExport.initialBackoffMs': 20000 }), 'config.spanExport.initialBackoffMs must not exceed config.spanExport.maxBackoffMs'],
     ['the same proxy and admin port', withUrl({ 'config.server.adminPort': 8080 }), 'config.server.port and config.server.adminPort must differ'],
     [
       'a grace period shorter than the shutdown',
       withUrl({ 'shutdown.terminationGracePeriodSeconds': 30 }),
-      'shutdown.terminationGracePeriodSeconds (30) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.zipkin.closeTimeoutMs = 30 s',
+      'shutdown.terminationGracePeriodSeconds (30) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.spanExport.closeTimeoutMs = 30 s',
     ],
     ['an existing Secret together with an endpoint', withUrl({ 'zipkin.existingSecret': 'collector' }), 'zipkin.existingSecret is set together with zipkin.endpoint/zipkin.headers'],
     ['extraEnv overriding a port', withUrl({ 'extraEnv[0].name': 'ADMIN_PORT', 'extraEnv[0].value': '9000' }), 'extraEnv must not set ADMIN_PORT: the chart sets it from config.server.adminPort'],
@@ -127,6 +142,17 @@ describe('render-time checks (templates/_validate.tpl, shared by NOTES.txt)', ()
       'autoscaling.minReplicas must not exceed autoscaling.maxReplicas',
     ],
     ['autoscaling without a CPU request', withUrl({ 'autoscaling.enabled': true, 'resources.requests': null }), 'autoscaling needs resources.requests.cpu'],
+    ['OTLP listed without an OTLP endpoint', withUrl({ 'config.tracing.exporters': '{zipkin,otlp}' }), 'config.tracing.exporters lists otlp: set otlp.endpoint or otlp.existingSecret'],
+    [
+      'an existing OTLP Secret together with an OTLP endpoint',
+      withUrl({ 'otlp.existingSecret': 'otlp', 'otlp.endpoint': 'http://otel:4318/v1/traces' }),
+      'otlp.existingSecret is set together with otlp.endpoint/otlp.headers',
+    ],
+    [
+      'a NetworkPolicy that cannot know the OTLP port of an existing Secret',
+      { set: { 'ingressGateway.url': REQUIRED_SETS['ingressGateway.url'], 'otlp.existingSecret': 'otlp', 'config.tracing.exporters': '{otlp}', 'networkPolicy.enabled': true } },
+      'networkPolicy.egress.otlpCollector.ports is required with otlp.existingSecret',
+    ],
     [
       'a NetworkPolicy that cannot know the collector port of an existing Secret',
       { set: { 'ingressGateway.url': REQUIRED_SETS['ingressGateway.url'], 'zipkin.existingSecret': 'collector', 'networkPolicy.enabled': true } },
@@ -139,7 +165,7 @@ describe('render-time checks (templates/_validate.tpl, shared by NOTES.txt)', ()
   });
 
   it('should list every problem in one message', () => {
-    const stderr = renderFailure({ set: { 'config.server.adminPort': 8080, 'config.zipkin.initialBackoffMs': 20000 } });
+    const stderr = renderFailure({ set: { 'config.server.adminPort': 8080, 'config.spanExport.initialBackoffMs': 20000 } });
     expect(stderr).toContain('external-proxy: invalid values (3 problems)');
   });
 
@@ -159,14 +185,18 @@ describe('values.yaml', () => {
   });
 
   it('should mirror config/default.yaml under `config` (minus the URL and the secret collector settings)', () => {
-    const defaults = parse(readFileSync(join(REPO_ROOT, 'config', 'default.yaml'), 'utf8')) as { ingressGateway: Record<string, unknown>; zipkin: Record<string, unknown> };
+    type Section = Record<string, unknown>;
+    const defaults = parse(readFileSync(join(REPO_ROOT, 'config', 'default.yaml'), 'utf8')) as { ingressGateway: Section; zipkin: Section; otlp: Section };
     const ingressGateway = { ...defaults.ingressGateway };
     const zipkin = { ...defaults.zipkin };
+    const otlp = { ...defaults.otlp };
     delete ingressGateway.url;
     delete zipkin.endpoint;
     delete zipkin.headers;
+    delete otlp.endpoint;
+    delete otlp.headers;
     const values = parse(valuesText) as { config: unknown };
-    expect(values.config).toEqual({ ...defaults, ingressGateway, zipkin });
+    expect(values.config).toEqual({ ...defaults, ingressGateway, zipkin, otlp });
   });
 });
 
@@ -179,6 +209,13 @@ describe('NOTES.txt', () => {
     expect(notes).toContain('Zipkin v2 json to the collector URL in Secret "my-proxy-external-proxy"');
     expect(notes).toContain('terminationGracePeriodSeconds 35');
     expect(notes).not.toContain('adapt_secret0token');
+  });
+
+  it('should say where OTLP spans go in dual export, without printing the URL', () => {
+    const notes = renderNotes({ set: { ...REQUIRED_SETS, 'config.tracing.exporters': '{zipkin,otlp}', 'otlp.endpoint': 'https://otlp.example.com/t/secret0token/v1/traces' } });
+    expect(notes).toContain('Spans (exporters: zipkin, otlp):');
+    expect(notes).toContain('OTLP http/protobuf to the URL in Secret "my-proxy-external-proxy"');
+    expect(notes).not.toContain('secret0token');
   });
 
   it('should warn when spans have no collector', () => {

@@ -22,7 +22,12 @@ export function gatewayVersion(start: string): string {
   return 'unknown';
 }
 
-/** Pure: where spans go, for gateway_build_info: `stdout`, or the Zipkin API version and encoding. */
-export function exporterMode(config: Pick<GatewayConfig, 'zipkin'>): string {
-  return config.zipkin.endpoint === undefined ? 'stdout' : `zipkin-${config.zipkin.apiVersion}-${config.zipkin.encoding}`;
+/** Pure: where spans go, for gateway_build_info: each listed exporter (`zipkin-v2-json`, `otlp-http/protobuf`, `stdout`), comma-separated. */
+export function exporterMode(config: Pick<GatewayConfig, 'zipkin' | 'otlp' | 'tracing'>): string {
+  return config.tracing.exporters
+    .map((exporter) => {
+      if (exporter === 'otlp') return `otlp-${config.otlp.protocol}`;
+      return config.zipkin.endpoint === undefined ? 'stdout' : `zipkin-${config.zipkin.apiVersion}-${config.zipkin.encoding}`;
+    })
+    .join(',');
 }

@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayConfigError, loadGatewayConfig, redactUrl, type GatewayConfig } from '@app/config';
-import { BufferedLineWriter, createSpanSink, startTelemetry } from '@app/tracing';
+import { BufferedLineWriter, createSpanSinks, OtlpTlsFileError, startTelemetry } from '@app/tracing';
 import { UpstreamClient, UpstreamTlsFileError } from '@app/upstream-client';
 import { createClientErrorCounter, createDroppedConnectionsCounter } from './client-error-handler';
 import { exporterMode, findDefaultsFile, gatewayVersion } from './defaults-file';
@@ -23,9 +23,9 @@ async function bootstrap(): Promise<void> {
   const appLogger = new JsonLogger(logWriter, config.logging.level);
   Logger.overrideLogger(appLogger);
   const logger = new Logger('Gateway');
-  const reporterLogger = new Logger('ZipkinReporter');
+  const reporterLoggers = { zipkin: new Logger('ZipkinReporter'), otlp: new Logger('OtlpReporter') };
   const telemetry = startTelemetry(config.tracing, (meter) =>
-    createSpanSink(config.zipkin, meter, logWriter, { warn: (m) => reporterLogger.warn(m), error: (m) => reporterLogger.error(m) }),
+    createSpanSinks(config, meter, logWriter, (exporter) => ({ warn: (m) => reporterLoggers[exporter].warn(m), error: (m) => reporterLoggers[exporter].error(m) })),
   );
   const lifecycle = new GatewayLifecycle();
   telemetry.meter
@@ -89,7 +89,8 @@ function loadConfigOrExit(): GatewayConfig {
 }
 
 bootstrap().catch((error: unknown) => {
-  const message = error instanceof UpstreamTlsFileError ? `Invalid configuration:\n  - ${error.message}` : `external-proxy failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const tlsFileProblem = error instanceof UpstreamTlsFileError || error instanceof OtlpTlsFileError;
+  const message = tlsFileProblem ? `Invalid configuration:\n  - ${error.message}` : `external-proxy failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`${formatLogLine(new Date(), 'error', message)}\n`);
   process.exit(1);
 });

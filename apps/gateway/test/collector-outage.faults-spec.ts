@@ -1,10 +1,10 @@
-import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { COLLECTOR_BEHAVIOURS, type CollectorBehaviour, type StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { eventually, isSettled, metricSum, reporterLedger } from './support/eventually';
 import { closeStandIns, gatewayEnv, startStandIns } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { send } from './support/http-client';
+import { CONNECTIONS, loadPhase, p99Of } from './support/load-phase';
 import type { StandInUpstream } from './support/stand-in-upstream';
 
 /**
@@ -14,7 +14,6 @@ import type { StandInUpstream } from './support/stand-in-upstream';
 const STOP_TIMEOUT_MS = 20_000;
 
 /** One load phase: CONNECTIONS keep-alive clients, REQUESTS_PER_PHASE requests in all, back to back. */
-const CONNECTIONS = 8;
 const REQUESTS_PER_PHASE = 1200;
 const ROUNDS = 3;
 /**
@@ -28,49 +27,6 @@ const ROUNDS = 3;
 const P99_TARGET_RATIO = 1.1;
 const P99_REGRESSION_RATIO = 3;
 const P99_FLOOR_MS = 50;
-
-interface PhaseResult {
-  readonly failed: number;
-  /** Every 2xx response time, ms. */
-  readonly latencies: number[];
-}
-
-function percentile(sorted: readonly number[], fraction: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-}
-
-function p99Of(latencies: readonly number[]): number {
-  return Math.round(percentile([...latencies].sort((a, b) => a - b), 0.99) * 100) / 100;
-}
-
-/** Closed-loop load on keep-alive connections; every response time kept at full resolution. */
-async function loadPhase(url: string, requests = REQUESTS_PER_PHASE): Promise<PhaseResult> {
-  const latencies: number[] = [];
-  let failed = 0;
-  let issued = 0;
-  const client = async (): Promise<void> => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    while (issued < requests) {
-      issued += 1;
-      const started = performance.now();
-      const status = await new Promise<number>((resolve) => {
-        const req = request(url, { agent }, (res) => {
-          res.resume();
-          res.once('end', () => resolve(res.statusCode ?? 0));
-          res.once('error', () => resolve(0));
-        });
-        req.setTimeout(10_000, () => req.destroy());
-        req.once('error', () => resolve(0));
-        req.end();
-      });
-      if (status === 200) latencies.push(performance.now() - started);
-      else failed += 1;
-    }
-    agent.destroy();
-  };
-  await Promise.all(Array.from({ length: CONNECTIONS }, client));
-  return { failed, latencies };
-}
 
 function rssMiB(pid: number): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
@@ -92,7 +48,7 @@ describe('collector outages under load (gateway process)', () => {
 
     beforeAll(async () => {
       gateway = await startGateway(gatewayEnv({ upstream, collector }, { ACCESS_LOG: 'false' }));
-      await loadPhase(`${gateway.url}/`); // warm-up: JIT, pools
+      await loadPhase(`${gateway.url}/`, REQUESTS_PER_PHASE); // warm-up: JIT, pools
     }, 60_000);
 
     afterAll(async () => {
@@ -149,7 +105,7 @@ describe('collector outages under load (gateway process)', () => {
             upstream,
             collector,
             // Each attempt hangs for 2 s and maxInFlight is 2: spans arrive far faster than messages end.
-            config: { zipkin: { queuedMaxSpans: QUEUED_MAX_SPANS, queuedMaxBytes: QUEUED_MAX_BYTES, messageMaxBytes: 64 * 1024, flushIntervalMs: 100, requestTimeoutMs: 2000, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
+            config: { spanExport: { queuedMaxSpans: QUEUED_MAX_SPANS, queuedMaxBytes: QUEUED_MAX_BYTES, messageMaxBytes: 64 * 1024, flushIntervalMs: 100, requestTimeoutMs: 2000, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 } },
           },
           { ACCESS_LOG: 'false' },
         ),
@@ -162,7 +118,7 @@ describe('collector outages under load (gateway process)', () => {
 
     it('should hold the queue within its limits and account for every span exactly', async () => {
       const pid = gateway.child.pid ?? 0;
-      await loadPhase(`${gateway.url}/`); // warm-up with the collector up
+      await loadPhase(`${gateway.url}/`, REQUESTS_PER_PHASE); // warm-up with the collector up
       const rssBefore = rssMiB(pid);
       collector.setMode(COLLECTOR_BEHAVIOURS.hang);
       let maxQueued = 0;
@@ -175,7 +131,7 @@ describe('collector outages under load (gateway process)', () => {
           maxQueuedBytes = Math.max(maxQueuedBytes, metricSum(metrics, 'zipkin_reporter_queue_bytes'));
         }
       })();
-      const outage = [await loadPhase(`${gateway.url}/`), await loadPhase(`${gateway.url}/`)];
+      const outage = [await loadPhase(`${gateway.url}/`, REQUESTS_PER_PHASE), await loadPhase(`${gateway.url}/`, REQUESTS_PER_PHASE)];
       sampling = false;
       await sampler;
       const rssDuring = rssMiB(pid);

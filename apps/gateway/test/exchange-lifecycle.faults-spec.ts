@@ -50,7 +50,7 @@ describe('every request ends exactly once (gateway process)', () => {
     const CONNECTIONS = 520;
     const gateway = await startGateway(gatewayEnv(
       { upstream, collector, routes: ROUTES, config: { ingressGateway: { maxSockets: MAX_SOCKETS } } },
-      { OTEL_BSP_SCHEDULE_DELAY: '100', DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS), ZIPKIN_CLOSE_TIMEOUT_MS: String(CLOSE_TIMEOUT_MS) },
+      { OTEL_BSP_SCHEDULE_DELAY: '100', DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS), SPAN_EXPORT_CLOSE_TIMEOUT_MS: String(CLOSE_TIMEOUT_MS) },
     ));
     const port = Number(new URL(gateway.url).port);
     const pipelined = 'GET /api/slow/300 HTTP/1.1\r\nHost: gw\r\n\r\nGET /api/download/1048576 HTTP/1.1\r\nHost: gw\r\n\r\n';

@@ -126,7 +126,7 @@ describe('faults (gateway process, failing upstreams, clients and collector)', (
     const config = {
       ingressGateway: { url: upstream.url, idleTimeoutMs: IDLE_TIMEOUT_MS },
       // Collector failures settle in about a second: 3 tries, 300 ms each, short backoff.
-      zipkin: { flushIntervalMs: 100, requestTimeoutMs: 300, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
+      spanExport: { flushIntervalMs: 100, requestTimeoutMs: 300, maxAttempts: 3, initialBackoffMs: 50, maxBackoffMs: 200 },
       routes: [
         { name: 'api', path: '/api/', prefix: true, upstreamPath: '/', timeoutMs: ROUTE_TIMEOUT_MS },
         { name: 'observed', path: '/observed/', prefix: true, upstreamPath: '/', upstream: observing.url, timeoutMs: 2000 },

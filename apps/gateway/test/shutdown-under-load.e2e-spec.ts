@@ -67,7 +67,7 @@ describe('SIGTERM under load (gateway process, 16 keep-alive clients)', () => {
     gateway = await startGateway(
       gatewayEnv(
         { upstream, collector, routes: [{ name: 'api', path: '/api/', prefix: true, upstreamPath: '/' }] },
-        { DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS), ZIPKIN_CLOSE_TIMEOUT_MS: String(CLOSE_TIMEOUT_MS), OTEL_BSP_SCHEDULE_DELAY: '100', ACCESS_LOG: 'false' },
+        { DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS), SPAN_EXPORT_CLOSE_TIMEOUT_MS: String(CLOSE_TIMEOUT_MS), OTEL_BSP_SCHEDULE_DELAY: '100', ACCESS_LOG: 'false' },
       ),
     );
     const sigterm: { at?: number } = {};

@@ -138,7 +138,26 @@ Secret holding the collector URL: the chart's own, or zipkin.existingSecret. Emp
 {{- end }}
 
 {{- define "external-proxy.createSecret" -}}
+{{- if or (include "external-proxy.zipkinInChartSecret" .) (include "external-proxy.otlpInChartSecret" .) }}true{{ end }}
+{{- end }}
+
+{{- define "external-proxy.zipkinInChartSecret" -}}
 {{- if and (not .Values.zipkin.existingSecret) (or .Values.zipkin.endpoint .Values.zipkin.headers) }}true{{ end }}
+{{- end }}
+
+{{- define "external-proxy.otlpInChartSecret" -}}
+{{- if and (not .Values.otlp.existingSecret) (or .Values.otlp.endpoint .Values.otlp.headers) }}true{{ end }}
+{{- end }}
+
+{{/*
+Secret holding the OTLP URL and headers: otlp.existingSecret, else the chart's Secret when it holds them.
+*/}}
+{{- define "external-proxy.otlpSecretName" -}}
+{{- if .Values.otlp.existingSecret }}
+{{- .Values.otlp.existingSecret }}
+{{- else if or .Values.otlp.endpoint .Values.otlp.headers }}
+{{- include "external-proxy.fullname" . }}
+{{- end }}
 {{- end }}
 
 {{/*
@@ -146,8 +165,12 @@ ZIPKIN_HEADERS value: name=value,name2=value2 (sorted by name). The app percent-
 and `,` are encoded; spaces stay literal (decodeURIComponent would not turn `+` into a space).
 */}}
 {{- define "external-proxy.headersEnv" -}}
+{{- include "external-proxy.headerList" .Values.zipkin.headers }}
+{{- end }}
+
+{{- define "external-proxy.headerList" -}}
 {{- $pairs := list }}
-{{- range $name, $value := .Values.zipkin.headers }}
+{{- range $name, $value := . }}
 {{- $pairs = append $pairs (printf "%s=%s" $name (toString $value | replace "%" "%25" | replace "," "%2C")) }}
 {{- end }}
 {{- join "," $pairs }}
@@ -158,7 +181,7 @@ Seconds to wait after the preStop pause for drain and span flush, rounded up.
 */}}
 {{- define "external-proxy.shutdownSeconds" -}}
 {{- $drain := int64 .Values.config.server.drainTimeoutMs }}
-{{- $close := int64 .Values.config.zipkin.closeTimeoutMs }}
+{{- $close := int64 .Values.config.spanExport.closeTimeoutMs }}
 {{- add .Values.shutdown.preStopSleepSeconds (div (add $drain 999) 1000) (div (add $close 999) 1000) }}
 {{- end }}
 
@@ -210,6 +233,16 @@ Collector ports as a JSON list: the configured ones, else the port of zipkin.end
 {{- uniq .Values.networkPolicy.egress.collector.ports | toJson }}
 {{- else if and .Values.zipkin.endpoint (not .Values.zipkin.existingSecret) }}
 {{- list (include "external-proxy.urlPort" .Values.zipkin.endpoint | int) | toJson }}
+{{- else }}
+{{- list | toJson }}
+{{- end }}
+{{- end }}
+
+{{- define "external-proxy.otlpCollectorPorts" -}}
+{{- if .Values.networkPolicy.egress.otlpCollector.ports }}
+{{- uniq .Values.networkPolicy.egress.otlpCollector.ports | toJson }}
+{{- else if and .Values.otlp.endpoint (not .Values.otlp.existingSecret) }}
+{{- list (include "external-proxy.urlPort" .Values.otlp.endpoint | int) | toJson }}
 {{- else }}
 {{- list | toJson }}
 {{- end }}

@@ -47,11 +47,11 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- if and (eq $api "v2") (eq $encoding "thrift") }}
 {{- $problems = append $problems "config.zipkin.encoding thrift exists only for Zipkin v1: with config.zipkin.apiVersion v2 use json or proto3" }}
 {{- end }}
-{{- if gt (int64 $config.zipkin.initialBackoffMs) (int64 $config.zipkin.maxBackoffMs) }}
-{{- $problems = append $problems "config.zipkin.initialBackoffMs must not exceed config.zipkin.maxBackoffMs" }}
+{{- if gt (int64 $config.spanExport.initialBackoffMs) (int64 $config.spanExport.maxBackoffMs) }}
+{{- $problems = append $problems "config.spanExport.initialBackoffMs must not exceed config.spanExport.maxBackoffMs" }}
 {{- end }}
-{{- if gt (int64 $config.zipkin.messageMaxBytes) (int64 $config.zipkin.queuedMaxBytes) }}
-{{- $problems = append $problems "config.zipkin.messageMaxBytes must not exceed config.zipkin.queuedMaxBytes" }}
+{{- if gt (int64 $config.spanExport.messageMaxBytes) (int64 $config.spanExport.queuedMaxBytes) }}
+{{- $problems = append $problems "config.spanExport.messageMaxBytes must not exceed config.spanExport.queuedMaxBytes" }}
 {{- end }}
 
 {{- /* Collector secret: one source. */}}
@@ -65,6 +65,20 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- $problems = append $problems "zipkin.headers is set but zipkin.endpoint is empty: headers are only sent to a collector" }}
 {{- end }}
 
+{{- /* OTLP secret: one source, and present when OTLP is exported. */}}
+{{- if and $v.otlp.existingSecret (or $v.otlp.endpoint $v.otlp.headers) }}
+{{- $problems = append $problems "otlp.existingSecret is set together with otlp.endpoint/otlp.headers: use one source for the OTLP secret" }}
+{{- end }}
+{{- if and $v.otlp.existingSecret (not $v.otlp.existingSecretKeys.endpoint) }}
+{{- $problems = append $problems "otlp.existingSecretKeys.endpoint must name the key of the OTLP URL in otlp.existingSecret" }}
+{{- end }}
+{{- if and (has "otlp" $config.tracing.exporters) (not $v.otlp.endpoint) (not $v.otlp.existingSecret) }}
+{{- $problems = append $problems "config.tracing.exporters lists otlp: set otlp.endpoint or otlp.existingSecret" }}
+{{- end }}
+{{- if and $v.otlp.headers (not $v.otlp.endpoint) (not $v.otlp.existingSecret) }}
+{{- $problems = append $problems "otlp.headers is set but otlp.endpoint is empty: headers are only sent to a collector" }}
+{{- end }}
+
 {{- /* Ports. */}}
 {{- if eq (int64 $config.server.port) (int64 $config.server.adminPort) }}
 {{- $problems = append $problems "config.server.port and config.server.adminPort must differ" }}
@@ -74,7 +88,7 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- if not (kindIs "invalid" $v.shutdown.terminationGracePeriodSeconds) }}
 {{- $needed := include "external-proxy.shutdownSeconds" . | int64 }}
 {{- if le (int64 $v.shutdown.terminationGracePeriodSeconds) $needed }}
-{{- $problems = append $problems (printf "shutdown.terminationGracePeriodSeconds (%v) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.zipkin.closeTimeoutMs = %d s; leave it null to compute it" $v.shutdown.terminationGracePeriodSeconds $needed) }}
+{{- $problems = append $problems (printf "shutdown.terminationGracePeriodSeconds (%v) must exceed shutdown.preStopSleepSeconds + config.server.drainTimeoutMs + config.spanExport.closeTimeoutMs = %d s; leave it null to compute it" $v.shutdown.terminationGracePeriodSeconds $needed) }}
 {{- end }}
 {{- end }}
 
@@ -87,7 +101,7 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- end }}
 
 {{- /* Environment the chart derives from values: an override would desynchronise ports, probes, grace period or secrets. */}}
-{{- $reserved := dict "CONFIG_FILE" "config" "ROUTES_FILE" "config.routes" "GATEWAY_PORT" "config.server.port" "ADMIN_PORT" "config.server.adminPort" "DRAIN_TIMEOUT_MS" "config.server.drainTimeoutMs" "ZIPKIN_CLOSE_TIMEOUT_MS" "config.zipkin.closeTimeoutMs" "INGRESS_GATEWAY_URL" "ingressGateway.url" "OTEL_EXPORTER_ZIPKIN_ENDPOINT" "zipkin.endpoint or zipkin.existingSecret" "ZIPKIN_HEADERS" "zipkin.headers or zipkin.existingSecretKeys.headers" }}
+{{- $reserved := dict "CONFIG_FILE" "config" "ROUTES_FILE" "config.routes" "GATEWAY_PORT" "config.server.port" "ADMIN_PORT" "config.server.adminPort" "DRAIN_TIMEOUT_MS" "config.server.drainTimeoutMs" "SPAN_EXPORT_CLOSE_TIMEOUT_MS" "config.spanExport.closeTimeoutMs" "INGRESS_GATEWAY_URL" "ingressGateway.url" "OTEL_EXPORTER_ZIPKIN_ENDPOINT" "zipkin.endpoint or zipkin.existingSecret" "ZIPKIN_HEADERS" "zipkin.headers or zipkin.existingSecretKeys.headers" "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" "otlp.endpoint or otlp.existingSecret" "OTEL_EXPORTER_OTLP_TRACES_HEADERS" "otlp.headers or otlp.existingSecretKeys.headers" }}
 {{- range $v.extraEnv }}
 {{- if hasKey $reserved .name }}
 {{- $problems = append $problems (printf "extraEnv must not set %s: the chart sets it from %s" .name (get $reserved .name)) }}
@@ -97,6 +111,9 @@ instead of crash-looping. One message lists every problem. Included from NOTES.t
 {{- /* NetworkPolicy: the collector port must be known when the URL lives in an existing Secret. */}}
 {{- if and $v.networkPolicy.enabled $v.zipkin.existingSecret (not $v.networkPolicy.egress.collector.ports) }}
 {{- $problems = append $problems "networkPolicy.egress.collector.ports is required with zipkin.existingSecret (the chart cannot read the collector URL to derive its port)" }}
+{{- end }}
+{{- if and $v.networkPolicy.enabled $v.otlp.existingSecret (not $v.networkPolicy.egress.otlpCollector.ports) }}
+{{- $problems = append $problems "networkPolicy.egress.otlpCollector.ports is required with otlp.existingSecret (the chart cannot read the OTLP URL to derive its port)" }}
 {{- end }}
 
 {{- if $problems }}

@@ -17,11 +17,17 @@ export function findCrossFieldProblems(config: GatewayConfig): string[] {
   if (zipkin.apiVersion === 'v2' && zipkin.encoding === 'thrift') {
     problems.push(`${formatPath(['zipkin', 'encoding'])}: thrift exists only for Zipkin v1 (use json or proto3 with v2)`);
   }
-  if (Number(zipkin.initialBackoffMs) > Number(zipkin.maxBackoffMs)) {
-    problems.push(`${formatPath(['zipkin', 'initialBackoffMs'])}: must not exceed zipkin.maxBackoffMs`);
+  const spanExport: Partial<GatewayConfig['spanExport']> = config.spanExport ?? {};
+  if (Number(spanExport.initialBackoffMs) > Number(spanExport.maxBackoffMs)) {
+    problems.push(`${formatPath(['spanExport', 'initialBackoffMs'])}: must not exceed spanExport.maxBackoffMs`);
   }
-  if (Number(zipkin.messageMaxBytes) > Number(zipkin.queuedMaxBytes)) {
-    problems.push(`${formatPath(['zipkin', 'messageMaxBytes'])}: must not exceed zipkin.queuedMaxBytes`);
+  if (Number(spanExport.messageMaxBytes) > Number(spanExport.queuedMaxBytes)) {
+    problems.push(`${formatPath(['spanExport', 'messageMaxBytes'])}: must not exceed spanExport.queuedMaxBytes`);
+  }
+  const exporters = (config.tracing as Partial<GatewayConfig['tracing']> | undefined)?.exporters;
+  const otlp: Partial<GatewayConfig['otlp']> = config.otlp ?? {};
+  if (Array.isArray(exporters) && exporters.includes('otlp') && otlp.endpoint === undefined) {
+    problems.push(`${formatPath(['otlp', 'endpoint'])}: required when tracing.exporters (OTEL_TRACES_EXPORTER) lists otlp`);
   }
   if ((tls.certFile === undefined) !== (tls.keyFile === undefined)) {
     problems.push(`${formatPath(['ingressGateway', 'tls'])}: certFile and keyFile go together`);

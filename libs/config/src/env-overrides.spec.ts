@@ -4,14 +4,23 @@ type Kind = EnvBinding['kind'];
 
 describe('env-overrides', () => {
   describe('ENV_BINDINGS', () => {
-    it('should bind each variable once and each path once', () => {
+    it('should bind each variable once, and each path once except the OTLP generic/_TRACES_ pairs', () => {
       const envs = ENV_BINDINGS.map((binding) => binding.env);
+      const shared = ENV_BINDINGS.filter((binding) => binding.env.startsWith('OTEL_EXPORTER_OTLP_') && !binding.env.includes('_TRACES_'));
       const paths = ENV_BINDINGS.map((binding) => binding.path.join('.'));
-      expect({ envs: new Set(envs).size, paths: new Set(paths).size }).toEqual({ envs: envs.length, paths: paths.length });
+      expect({ envs: new Set(envs).size, paths: new Set(paths).size }).toEqual({ envs: envs.length, paths: paths.length - shared.length });
     });
 
-    it('should index every binding by its path', () => {
-      expect([...ENV_BY_PATH]).toEqual(ENV_BINDINGS.map((binding) => [binding.path.join('.'), binding.env]));
+    it('should bind each OTLP _TRACES_ variable after its generic one, so it wins', () => {
+      const order = ENV_BINDINGS.map((binding) => binding.env);
+      const pairs = order.filter((env) => env.startsWith('OTEL_EXPORTER_OTLP_TRACES_')).map((env) => [order.indexOf(env.replace('_TRACES_', '_')), order.indexOf(env)]);
+      expect(pairs.every(([generic, traces]) => generic >= 0 && generic < traces)).toBe(true);
+    });
+
+    it('should index every binding by its path, the winning variable first', () => {
+      expect(ENV_BY_PATH.get('server.port')).toBe('GATEWAY_PORT');
+      expect(ENV_BY_PATH.get('otlp.protocol')).toBe('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL');
+      expect(new Set(ENV_BY_PATH.keys())).toEqual(new Set(ENV_BINDINGS.map((binding) => binding.path.join('.'))));
     });
   });
 
@@ -54,6 +63,9 @@ describe('env-overrides', () => {
       ['map', '=value', '=value'],
       ['map', 'a=1,broken', 'a=1,broken'],
       ['map', 'a=%E0%A4%A', 'a=%E0%A4%A'],
+      ['otlpBaseUrl', 'http://collector:4318', 'http://collector:4318/v1/traces'],
+      ['otlpBaseUrl', 'http://collector:4318/', 'http://collector:4318/v1/traces'],
+      ['otlpBaseUrl', 'https://otlp.example.com/tenant/a', 'https://otlp.example.com/tenant/a/v1/traces'],
     ])('should read a %s from %j', (kind, raw, expected) => {
       expect(parseEnvValue(raw, kind)).toEqual(expected);
     });
@@ -70,6 +82,14 @@ describe('env-overrides', () => {
       ['a list parent replaced by an object', { tracing: ['x'] }, { OTEL_SERVICE_NAME: 'gw' }, { tracing: { serviceName: 'gw' } }],
       ['a list replaced, not merged', { tracing: { propagators: ['b3multi'] } }, { OTEL_PROPAGATORS: 'tracecontext' }, { tracing: { propagators: ['tracecontext'] } }],
       ['a map replaced, not merged', { zipkin: { headers: { a: '1' } } }, { ZIPKIN_HEADERS: 'b=2' }, { zipkin: { headers: { b: '2' } } }],
+      ['the OTLP traces URL from the base URL', {}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, { otlp: { endpoint: 'http://c:4318/v1/traces' } }],
+      [
+        'the _TRACES_ variables over the generic ones',
+        {},
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t:4318/traces', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=2' },
+        { otlp: { endpoint: 'http://t:4318/traces', protocol: 'http/protobuf', headers: { b: '2' } } },
+      ],
+      ['the exporters list', {}, { OTEL_TRACES_EXPORTER: 'zipkin, otlp' }, { tracing: { exporters: ['zipkin', 'otlp'] } }],
     ])('should set %s', (_case, tree, env, expected) => {
       applyEnvOverrides(tree, env);
       expect(tree).toEqual(expected);
@@ -82,6 +102,7 @@ describe('env-overrides', () => {
       bool: ['false', false],
       list: ['b3,tracecontext', ['b3', 'tracecontext']],
       map: ['k=v', { k: 'v' }],
+      otlpBaseUrl: ['http://c:4318', 'http://c:4318/v1/traces'],
     };
 
     it.each(ENV_BINDINGS.map((binding) => [binding.env, binding.path.join('.'), binding.kind, binding] as const))(

@@ -1,5 +1,5 @@
 /** How each environment variable lands in the config tree (the contract the Helm chart and ops tooling use). */
-type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'map';
+type EnvKind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'map' | 'otlpBaseUrl';
 
 export interface EnvBinding {
   readonly env: string;
@@ -7,6 +7,10 @@ export interface EnvBinding {
   readonly kind: EnvKind;
 }
 
+/** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL: the traces signal's path is appended to it (OTLP exporter spec). */
+export const OTLP_TRACES_PATH = '/v1/traces';
+
+/** In order: a later binding of the same key wins, so each _TRACES_ variant follows its generic variable. */
 export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'GATEWAY_PORT', path: ['server', 'port'], kind: 'int' },
   { env: 'GATEWAY_HOST', path: ['server', 'host'], kind: 'string' },
@@ -35,20 +39,56 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'ZIPKIN_ENCODING', path: ['zipkin', 'encoding'], kind: 'string' },
   { env: 'ZIPKIN_HEADERS', path: ['zipkin', 'headers'], kind: 'map' },
   { env: 'ZIPKIN_GZIP', path: ['zipkin', 'gzip'], kind: 'bool' },
-  { env: 'OTEL_BSP_MAX_QUEUE_SIZE', path: ['zipkin', 'queuedMaxSpans'], kind: 'int' },
-  { env: 'ZIPKIN_QUEUED_MAX_BYTES', path: ['zipkin', 'queuedMaxBytes'], kind: 'int' },
-  { env: 'ZIPKIN_MESSAGE_MAX_BYTES', path: ['zipkin', 'messageMaxBytes'], kind: 'int' },
-  { env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', path: ['zipkin', 'messageMaxSpans'], kind: 'int' },
-  { env: 'OTEL_BSP_SCHEDULE_DELAY', path: ['zipkin', 'flushIntervalMs'], kind: 'int' },
-  { env: 'OTEL_BSP_EXPORT_TIMEOUT', path: ['zipkin', 'requestTimeoutMs'], kind: 'int' },
-  { env: 'ZIPKIN_MAX_IN_FLIGHT', path: ['zipkin', 'maxInFlight'], kind: 'int' },
-  { env: 'ZIPKIN_MAX_ATTEMPTS', path: ['zipkin', 'maxAttempts'], kind: 'int' },
-  { env: 'ZIPKIN_CLOSE_TIMEOUT_MS', path: ['zipkin', 'closeTimeoutMs'], kind: 'int' },
+  { env: 'OTEL_BSP_MAX_QUEUE_SIZE', path: ['spanExport', 'queuedMaxSpans'], kind: 'int' },
+  { env: 'SPAN_EXPORT_QUEUED_MAX_BYTES', path: ['spanExport', 'queuedMaxBytes'], kind: 'int' },
+  { env: 'SPAN_EXPORT_MESSAGE_MAX_BYTES', path: ['spanExport', 'messageMaxBytes'], kind: 'int' },
+  { env: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', path: ['spanExport', 'messageMaxSpans'], kind: 'int' },
+  { env: 'OTEL_BSP_SCHEDULE_DELAY', path: ['spanExport', 'flushIntervalMs'], kind: 'int' },
+  { env: 'OTEL_BSP_EXPORT_TIMEOUT', path: ['spanExport', 'requestTimeoutMs'], kind: 'int' },
+  { env: 'SPAN_EXPORT_MAX_IN_FLIGHT', path: ['spanExport', 'maxInFlight'], kind: 'int' },
+  { env: 'SPAN_EXPORT_MAX_ATTEMPTS', path: ['spanExport', 'maxAttempts'], kind: 'int' },
+  { env: 'SPAN_EXPORT_CLOSE_TIMEOUT_MS', path: ['spanExport', 'closeTimeoutMs'], kind: 'int' },
+  { env: 'OTEL_TRACES_EXPORTER', path: ['tracing', 'exporters'], kind: 'list' },
+  { env: 'OTEL_EXPORTER_OTLP_ENDPOINT', path: ['otlp', 'endpoint'], kind: 'otlpBaseUrl' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', path: ['otlp', 'endpoint'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_PROTOCOL', path: ['otlp', 'protocol'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', path: ['otlp', 'protocol'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_HEADERS', path: ['otlp', 'headers'], kind: 'map' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', path: ['otlp', 'headers'], kind: 'map' },
+  { env: 'OTEL_EXPORTER_OTLP_COMPRESSION', path: ['otlp', 'compression'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', path: ['otlp', 'compression'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TIMEOUT', path: ['otlp', 'timeoutMs'], kind: 'int' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', path: ['otlp', 'timeoutMs'], kind: 'int' },
+  { env: 'OTEL_EXPORTER_OTLP_CERTIFICATE', path: ['otlp', 'tls', 'caFile'], kind: 'string' },
+  { env: 'OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE', path: ['otlp', 'tls', 'caFile'], kind: 'string' },
   { env: 'LOG_LEVEL', path: ['logging', 'level'], kind: 'string' },
   { env: 'ACCESS_LOG', path: ['logging', 'accessLog'], kind: 'bool' },
 ];
 
-export const ENV_BY_PATH: ReadonlyMap<string, string> = new Map(ENV_BINDINGS.map((b) => [b.path.join('.'), b.env]));
+/** The variable(s) that set each key, the winning one first (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL`). */
+/**
+ * Variables of 0.2 whose keys moved to the shared spanExport section in 0.3: refused at boot with their new
+ * name, rather than silently ignored.
+ */
+export const RENAMED_ENV: Readonly<Record<string, string>> = {
+  ZIPKIN_QUEUED_MAX_BYTES: 'SPAN_EXPORT_QUEUED_MAX_BYTES',
+  ZIPKIN_MESSAGE_MAX_BYTES: 'SPAN_EXPORT_MESSAGE_MAX_BYTES',
+  ZIPKIN_MAX_IN_FLIGHT: 'SPAN_EXPORT_MAX_IN_FLIGHT',
+  ZIPKIN_MAX_ATTEMPTS: 'SPAN_EXPORT_MAX_ATTEMPTS',
+  ZIPKIN_CLOSE_TIMEOUT_MS: 'SPAN_EXPORT_CLOSE_TIMEOUT_MS',
+};
+
+export const ENV_BY_PATH: ReadonlyMap<string, string> = indexByPath(ENV_BINDINGS);
+
+function indexByPath(bindings: readonly EnvBinding[]): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const { env, path } of bindings) {
+    const key = path.join('.');
+    const earlier = index.get(key);
+    index.set(key, earlier === undefined ? env : `${env} or ${earlier}`);
+  }
+  return index;
+}
 
 /**
  * Converts an environment string to the kind its key holds. A value that does not convert is kept as
@@ -70,6 +110,8 @@ export function parseEnvValue(raw: string, kind: EnvKind): unknown {
       return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
     case 'map':
       return parseHeaderList(text);
+    case 'otlpBaseUrl':
+      return `${text.replace(/\/+$/, '')}${OTLP_TRACES_PATH}`;
   }
 }
 

@@ -22,15 +22,21 @@ import {
 import {
   HTTP_METHODS,
   LOG_LEVELS,
+  OTLP_COMPRESSIONS,
+  OTLP_PROTOCOLS,
   PROPAGATORS,
   SAMPLERS,
+  TRACE_EXPORTERS,
   TRACE_ID_BITS,
   ZIPKIN_API_VERSIONS,
   ZIPKIN_ENCODINGS,
   type HttpMethod,
   type LogLevel,
+  type OtlpCompression,
+  type OtlpProtocol,
   type PropagatorName,
   type SamplerName,
+  type TraceExporterName,
   type TraceIdBits,
   type ZipkinApiVersion,
   type ZipkinEncoding,
@@ -123,6 +129,9 @@ export class TracingConfig {
   @IsIn(SAMPLERS, { message: `must be one of ${SAMPLERS.join(', ')}` }) sampler!: SamplerName;
   @Min(0) @Max(1) @IsNumber({ allowNaN: false, allowInfinity: false }) samplerArg!: number;
   @IsIn(TRACE_ID_BITS, { message: 'must be 64 or 128' }) traceIdBits!: TraceIdBits;
+  /** Every sampled span goes to each listed exporter, through its own queue. */
+  @IsArray() @ArrayMinSize(1) @ArrayUnique() @IsIn(TRACE_EXPORTERS, { each: true, message: `each value must be one of ${TRACE_EXPORTERS.join(', ')}` })
+  exporters!: TraceExporterName[];
   /** Response header that carries the trace id on every answer of a matched route; absent = off. */
   @IsOptional() @Matches(HEADER_NAME, { message: 'must be a header name' }) @IsString() responseTraceIdHeader?: string;
   /** Tags on every exported span; OTEL_RESOURCE_ATTRIBUTES (resourceAttributes) wins per key. */
@@ -141,6 +150,13 @@ export class ZipkinConfig {
   @IsIn(ZIPKIN_ENCODINGS, { message: `must be one of ${ZIPKIN_ENCODINGS.join(', ')}` }) encoding!: ZipkinEncoding;
   @IsStringRecord() @IsObject() headers!: Record<string, string>;
   @IsBoolean() gzip!: boolean;
+}
+
+/**
+ * Queue, batching and retry settings of each exporter's own reporter (as OTEL_BSP_* apply to each batch
+ * processor in OpenTelemetry): every listed exporter gets a queue of these bounds.
+ */
+export class SpanExportConfig {
   @Min(1) @IsInt() queuedMaxSpans!: number;
   @Min(1024) @IsInt() queuedMaxBytes!: number;
   @Min(1024) @IsInt() messageMaxBytes!: number;
@@ -154,6 +170,24 @@ export class ZipkinConfig {
   @Min(0) @IsInt() closeTimeoutMs!: number;
 }
 
+export class OtlpTlsConfig {
+  /** Extra CA bundle (PEM) for an https endpoint. */
+  @IsOptional() @MinLength(1) @IsString() caFile?: string;
+}
+
+export class OtlpConfig {
+  /** Full OTLP/HTTP traces URL (…/v1/traces). A secret, like the Zipkin endpoint. */
+  @IsOptional() @IsUrl(HTTP_URL, { message: 'must be an http(s) URL' }) endpoint?: string;
+  @IsIn(OTLP_PROTOCOLS, { message: `must be one of ${OTLP_PROTOCOLS.join(', ')} (grpc is not supported: use the collector's OTLP/HTTP port, 4318)` })
+  protocol!: OtlpProtocol;
+  /** Secrets: values are never logged. */
+  @IsStringRecord() @IsObject() headers!: Record<string, string>;
+  @IsIn(OTLP_COMPRESSIONS, { message: `must be one of ${OTLP_COMPRESSIONS.join(', ')}` }) compression!: OtlpCompression;
+  /** One OTLP request may take this long; absent: spanExport.requestTimeoutMs (OTEL_BSP_EXPORT_TIMEOUT). */
+  @IsOptional() @Min(1) @IsInt() timeoutMs?: number;
+  @ValidateNested() @Type(() => OtlpTlsConfig) tls!: OtlpTlsConfig;
+}
+
 export class LoggingConfig {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }) level!: LogLevel;
   @IsBoolean() accessLog!: boolean;
@@ -165,5 +199,7 @@ export class GatewayConfig {
   @ValidateNested({ each: true }) @Type(() => RouteConfig) @IsArray() routes!: RouteConfig[];
   @ValidateNested() @Type(() => TracingConfig) tracing!: TracingConfig;
   @ValidateNested() @Type(() => ZipkinConfig) zipkin!: ZipkinConfig;
+  @ValidateNested() @Type(() => OtlpConfig) otlp!: OtlpConfig;
+  @ValidateNested() @Type(() => SpanExportConfig) spanExport!: SpanExportConfig;
   @ValidateNested() @Type(() => LoggingConfig) logging!: LoggingConfig;
 }

@@ -5,6 +5,18 @@ export type ZipkinApiVersion = (typeof ZIPKIN_API_VERSIONS)[number];
 export const ZIPKIN_ENCODINGS = ['json', 'thrift', 'proto3'] as const;
 export type ZipkinEncoding = (typeof ZIPKIN_ENCODINGS)[number];
 
+/** OTEL_TRACES_EXPORTER names: each listed exporter gets every sampled span, through its own queue. */
+export const TRACE_EXPORTERS = ['zipkin', 'otlp'] as const;
+export type TraceExporterName = (typeof TRACE_EXPORTERS)[number];
+
+/** OTEL_EXPORTER_OTLP_PROTOCOL values we speak: OTLP over HTTP only (no grpc). */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+/** OTEL_EXPORTER_OTLP_COMPRESSION values. */
+export const OTLP_COMPRESSIONS = ['gzip', 'none'] as const;
+export type OtlpCompression = (typeof OTLP_COMPRESSIONS)[number];
+
 /** OTEL_PROPAGATORS names: `b3` is the single header, `b3multi` the X-B3-* headers. */
 export const PROPAGATORS = ['b3multi', 'b3', 'tracecontext'] as const;
 export type PropagatorName = (typeof PROPAGATORS)[number];

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, YAMLParseError } from 'yaml';
 import type { GatewayConfig } from './gateway-config.dto';
-import { applyEnvOverrides, isPlainObject } from './env-overrides';
+import { applyEnvOverrides, isPlainObject, RENAMED_ENV } from './env-overrides';
 import { validateGatewayConfig } from './validate-gateway-config';
 
 export interface LoadGatewayConfigOptions {
@@ -31,6 +31,9 @@ export function loadGatewayConfig({ defaultsFile, env }: LoadGatewayConfigOption
     if (extraKeys.length > 0) problems.push(`ROUTES_FILE (${env.ROUTES_FILE}): only the routes: key is allowed, found ${extraKeys.join(', ')}`);
     else if (routesDoc.routes !== undefined) tree.routes = routesDoc.routes;
     else if (problems.length === 0) problems.push(`ROUTES_FILE (${env.ROUTES_FILE}): must contain a routes: list`);
+  }
+  for (const [old, renamed] of Object.entries(RENAMED_ENV)) {
+    if (env[old] !== undefined && env[old] !== '') problems.push(`${old}: renamed ${renamed} (the setting now applies to each exporter's queue)`);
   }
   applyEnvOverrides(tree, env);
   return validateGatewayConfig(tree, problems);

@@ -14,6 +14,8 @@ describe(redactUrl.name, () => {
     ['user and password', 'https://user:s3cr3t@zipkin.example.com/api/v2/spans', 'https://<redacted>@zipkin.example.com/api/v2/spans'],
     ['a user alone', 'https://s3cr3t@zipkin.example.com/api/v2/spans', 'https://<redacted>@zipkin.example.com/api/v2/spans'],
     ['a password alone', 'https://:s3cr3t@zipkin.example.com/', 'https://<redacted>@zipkin.example.com/'],
+    ['the OTLP traces path kept', 'http://otel-collector:4318/v1/traces', 'http://otel-collector:4318/v1/traces'],
+    ['a tenant before the OTLP traces path', 'https://otlp.example.com/t/s3cr3t/v1/traces', 'https://otlp.example.com/<redacted>'],
     ['a fragment dropped', 'http://zipkin:9411/api/v2/spans#s3cr3t', 'http://zipkin:9411/api/v2/spans'],
     ['everything at once', 'https://u:p@host:8443/adapt_tok/api/v1/spans?k=v#f', 'https://<redacted>@host:8443/<redacted>?<redacted>'],
     ['another scheme kept with its path hidden', 'ftp://x/adapt_s3cr3t/api/v1/spans', 'ftp://x/<redacted>'],
@@ -33,6 +35,8 @@ describe(collectorSecrets.name, () => {
     ['no endpoint, no headers', undefined, {}, []],
     ['a plain Zipkin URL: the URL itself only', 'http://zipkin:9411/api/v2/spans', {}, ['http://zipkin:9411/api/v2/spans', 'http%3A%2F%2Fzipkin%3A9411%2Fapi%2Fv2%2Fspans']],
     ['a token in the path', ALIBABA, {}, [encodeURIComponent(ALIBABA), ALIBABA, 'adapt_abc123secret']],
+    ['a token before the OTLP traces path', 'https://o.example/t0k3n/v1/traces', { 'api-key': 'k3y' },
+      ['https://o.example/t0k3n/v1/traces', encodeURIComponent('https://o.example/t0k3n/v1/traces'), 't0k3n']],
     ['userinfo, query values and a header', 'https://user:p%40ss@c.example/api/v2/spans?token=t0k3n', { authorization: 'Bearer s3cr3t' },
       [
         encodeURIComponent('https://user:p%40ss@c.example/api/v2/spans?token=t0k3n'),

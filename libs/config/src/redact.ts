@@ -1,6 +1,6 @@
 /**
  * A collector URL with its secret parts hidden: userinfo, query and any path other than the standard
- * collector paths (Alibaba Tracing Analysis puts the token in the path).
+ * collector paths (Zipkin's and OTLP's) (Alibaba Tracing Analysis puts the token in the path).
  */
 export function redactUrl(url: string): string {
   let parsed: URL;
@@ -9,14 +9,14 @@ export function redactUrl(url: string): string {
   } catch {
     return '<redacted>';
   }
-  const path = ['/', '', '/api/v1/spans', '/api/v2/spans'].includes(parsed.pathname) ? parsed.pathname : '/<redacted>';
+  const path = ['/', '', '/api/v1/spans', '/api/v2/spans', '/v1/traces'].includes(parsed.pathname) ? parsed.pathname : '/<redacted>';
   const auth = parsed.username || parsed.password ? '<redacted>@' : '';
   const query = parsed.search ? '?<redacted>' : '';
   return `${parsed.protocol}//${auth}${parsed.host}${path}${query}`;
 }
 
-/** Path segments of a collector URL that are protocol, not secret. */
-const STANDARD_SEGMENTS: ReadonlySet<string> = new Set(['', 'api', 'v1', 'v2', 'spans']);
+/** Path segments of a collector URL that are protocol, not secret (Zipkin's /api/v2/spans, OTLP's /v1/traces). */
+const STANDARD_SEGMENTS: ReadonlySet<string> = new Set(['', 'api', 'v1', 'v2', 'spans', 'traces']);
 /** Shorter strings are not scrubbed: they would mangle ordinary words of a message, and no token is that short. */
 const MIN_SECRET_LENGTH = 4;
 

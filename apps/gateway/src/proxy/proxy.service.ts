@@ -168,6 +168,7 @@ function upstreamPeerAttributes(route: CompiledRoute, ingressServiceName: string
   return {
     [TAG.httpRoute]: route.path,
     [ENDPOINT_ATTRIBUTE.peerService]: serviceName,
+    [ENDPOINT_ATTRIBUTE.peerHost]: host,
     ...(isIP(host) !== 0 && { [ENDPOINT_ATTRIBUTE.peerAddress]: host }),
     [ENDPOINT_ATTRIBUTE.peerPort]: upstreamPort(route),
   };

@@ -37,17 +37,20 @@ export interface ReporterLedger {
   readonly queued: number;
 }
 
-export function reporterLedger(metricsText: string): ReporterLedger {
+/** The ledger of every exporter's reporter together, or of one exporter's (`zipkin`, `otlp`). */
+export function reporterLedger(metricsText: string, exporter?: string): ReporterLedger {
+  const labels: Record<string, string> = exporter === undefined ? {} : { exporter };
   const droppedByCause: Record<string, number> = {};
-  for (const match of metricsText.matchAll(/^zipkin_reporter_spans_dropped_total\{[^}]*cause="([^"]+)"[^}]*\} (\S+)$/gm)) {
-    droppedByCause[match[1]] = (droppedByCause[match[1]] ?? 0) + Number(match[2]);
+  for (const match of metricsText.matchAll(/^zipkin_reporter_spans_dropped_total(\{[^}]*cause="([^"]+)"[^}]*\}) (\S+)$/gm)) {
+    if (exporter !== undefined && !match[1].includes(`exporter="${exporter}"`)) continue;
+    droppedByCause[match[2]] = (droppedByCause[match[2]] ?? 0) + Number(match[3]);
   }
   return {
-    reported: metricSum(metricsText, 'zipkin_reporter_spans_total'),
-    sent: metricSum(metricsText, 'zipkin_reporter_spans_sent_total'),
+    reported: metricSum(metricsText, 'zipkin_reporter_spans_total', labels),
+    sent: metricSum(metricsText, 'zipkin_reporter_spans_sent_total', labels),
     dropped: Object.values(droppedByCause).reduce((a, b) => a + b, 0),
     droppedByCause,
-    queued: metricSum(metricsText, 'zipkin_reporter_queue_spans'),
+    queued: metricSum(metricsText, 'zipkin_reporter_queue_spans', labels),
   };
 }
 

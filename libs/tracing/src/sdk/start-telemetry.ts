@@ -6,10 +6,11 @@ import { MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '@app/config';
-import type { ZipkinSpanSink } from '../zipkin/zipkin-span-sink';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { SpanSink } from '../zipkin/zipkin-span-sink';
+import { ExportingSpanProcessor } from './exporting-span-processor';
 import { GatewayIdGenerator } from './trace-id-generator';
 import { GatewaySampler } from './gateway-sampler';
-import { ZipkinSpanProcessor } from './zipkin-span-processor';
 
 export const TRACER_NAME = 'external-proxy';
 
@@ -37,7 +38,7 @@ let running: Telemetry | undefined;
  * Starts tracing and metrics before Nest creates the app (TelemetryModule hands its tracer and meter to Nest; the global
  * meter provider). A second start is refused: two providers would split spans and metrics.
  */
-export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter) => ZipkinSpanSink): Telemetry {
+export function startTelemetry(tracing: TracingConfig, createSinks: (meter: Meter) => SpanSink<ReadableSpan>[]): Telemetry {
   if (running !== undefined) throw new Error('external-proxy: telemetry is already started');
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: tracing.serviceName });
 
@@ -46,12 +47,12 @@ export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter
   metrics.setGlobalMeterProvider(meterProvider);
   const meter = meterProvider.getMeter(TRACER_NAME);
 
-  const sink = createSink(meter);
+  const sinks = createSinks(meter);
   const tracerProvider = new TracerProvider({
     resource,
     sampler: new GatewaySampler(tracing.sampler, tracing.samplerArg),
     idGenerator: new GatewayIdGenerator(tracing.traceIdBits),
-    spanProcessors: [new ZipkinSpanProcessor(sink, { serviceName: tracing.serviceName }, staticTagsOf(tracing))],
+    spanProcessors: [new ExportingSpanProcessor(sinks)],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
@@ -72,15 +73,4 @@ export function startTelemetry(tracing: TracingConfig, createSink: (meter: Meter
   };
   running = telemetry;
   return telemetry;
-}
-
-/**
- * The tags every exported span carries: tracing.staticTags, then OTEL_RESOURCE_ATTRIBUTES winning per key, as
- * the OpenTelemetry Zipkin exporter maps resource attributes (only these: not the SDK's telemetry.sdk.*).
- * service.name is the local endpoint, never a tag.
- */
-export function staticTagsOf(tracing: Pick<TracingConfig, 'staticTags' | 'resourceAttributes'>): Readonly<Record<string, string>> | undefined {
-  const tags: Record<string, string> = { ...tracing.staticTags, ...tracing.resourceAttributes };
-  delete tags[ATTR_SERVICE_NAME];
-  return Object.keys(tags).length === 0 ? undefined : tags;
 }

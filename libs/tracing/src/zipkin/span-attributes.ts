@@ -13,6 +13,8 @@ export const TAG = {
 
 export const ENDPOINT_ATTRIBUTE = {
   peerService: 'peer.service',
+  /** The upstream's host name on a CLIENT span (OTLP's server.address; Zipkin has its IP or service name). */
+  peerHost: 'server.address',
   peerAddress: 'network.peer.address',
   peerPort: 'network.peer.port',
 } as const;

@@ -4,6 +4,8 @@ import { backoffDelayMs, decideAfterSend } from './retry-policy';
 import type { PrepareFunction, SendFunction, SendResult } from './send-result';
 
 export interface DeliveryContext {
+  /** Who the collector is to a reader of the log: `Zipkin` or `OTLP`. */
+  readonly label: string;
   /** Called once per message (until it succeeds): every attempt sends the payload it made. */
   readonly prepare: PrepareFunction;
   readonly send: SendFunction;
@@ -31,8 +33,10 @@ export async function deliverMessage(ctx: DeliveryContext, body: Buffer, spanCou
     if (ctx.signal.aborted && result.kind !== 'ok') return abandon(ctx, spanCount);
     const decision = decideAfterSend(result, attempt, ctx.maxAttempts);
     if (decision.kind === 'delivered') {
-      ctx.metrics.spansDelivered(spanCount);
+      const rejected = result.kind === 'ok' ? Math.min(spanCount, result.rejectedSpans ?? 0) : 0;
+      ctx.metrics.spansDelivered(spanCount - rejected);
       ctx.metrics.message('sent');
+      if (rejected > 0) logPartialSuccess(ctx, rejected, spanCount, result.kind === 'ok' ? result.reason : undefined);
       return;
     }
     const reason = result.kind === 'ok' ? '' : result.reason;
@@ -43,8 +47,8 @@ export async function deliverMessage(ctx: DeliveryContext, body: Buffer, spanCou
       return;
     }
     ctx.metrics.message('retried');
-    const delayMs = backoffDelayMs(attempt, ctx.initialBackoffMs, ctx.maxBackoffMs, ctx.random);
-    ctx.log.warn('retry', `Zipkin collector ${ctx.collector}: ${spanCount} spans not sent (attempt ${attempt}/${ctx.maxAttempts}), retrying in ${delayMs} ms: ${reason}`);
+    const delayMs = retryDelayMs(result, attempt, ctx);
+    ctx.log.warn('retry', `${ctx.label} collector ${ctx.collector}: ${spanCount} spans not sent (attempt ${attempt}/${ctx.maxAttempts}), retrying in ${delayMs} ms: ${reason}`);
     await abortableDelay(delayMs, ctx.signal);
     if (ctx.signal.aborted) return abandon(ctx, spanCount);
   }
@@ -82,10 +86,23 @@ async function timedSend(ctx: DeliveryContext, payload: Buffer): Promise<SendRes
 function logGiveUp(ctx: DeliveryContext, result: SendResult, cause: 'rejected' | 'send_failed', spanCount: number): void {
   if (result.kind === 'permanent') {
     // Keyed by status: each distinct rejection is logged; repeats of the same one are counted.
-    ctx.log.error(`rejected:${result.status}`, `Zipkin collector ${ctx.collector} rejected ${spanCount} spans (not retried): ${result.reason}`);
+    ctx.log.error(`rejected:${result.status}`, `${ctx.label} collector ${ctx.collector} rejected ${spanCount} spans (not retried): ${result.reason}`);
   } else if (result.kind === 'retryable') {
-    ctx.log.warn(cause, `Zipkin collector ${ctx.collector}: dropped ${spanCount} spans after ${ctx.maxAttempts} attempts: ${result.reason}`);
+    ctx.log.warn(cause, `${ctx.label} collector ${ctx.collector}: dropped ${spanCount} spans after ${ctx.maxAttempts} attempts: ${result.reason}`);
   }
+}
+
+/** The collector accepted the request but refused some of its spans (OTLP partial success): counted as rejected. */
+function logPartialSuccess(ctx: DeliveryContext, rejected: number, spanCount: number, reason: string | undefined): void {
+  ctx.metrics.dropped('rejected', rejected);
+  ctx.log.warn('partial_success', `${ctx.label} collector ${ctx.collector} rejected ${rejected} of ${spanCount} spans (partial success)${reason ? `: ${reason}` : ''}`);
+}
+
+/** Backoff with jitter, or the collector's Retry-After when it asks for longer (capped at maxBackoffMs). */
+function retryDelayMs(result: SendResult, attempt: number, ctx: DeliveryContext): number {
+  const backoff = backoffDelayMs(attempt, ctx.initialBackoffMs, ctx.maxBackoffMs, ctx.random);
+  const asked = result.kind === 'retryable' ? result.retryAfterMs : undefined;
+  return asked === undefined ? backoff : Math.min(ctx.maxBackoffMs, Math.max(backoff, asked));
 }
 
 function abandon(ctx: DeliveryContext, spanCount: number): void {

@@ -1,4 +1,4 @@
-import type { Counter, Histogram, Meter, ObservableCounter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, ObservableCounter, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 
 /**
  * Why spans never reached the collector. `rejected` is a permanent (non-429 4xx) answer; `send_failed`
@@ -11,8 +11,12 @@ export type DropCause = (typeof DROP_CAUSES)[number];
 export const MESSAGE_OUTCOMES = ['sent', 'retried', 'failed'] as const;
 export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
 
+/** Which exporter's reporter an instrument's points belong to: the `exporter` label on every one. */
+export type ExporterName = 'zipkin' | 'otlp';
+
 /**
- * Instrument names, after zipkin-reporter's metrics. Counters carry no `_total`: the Prometheus exporter
+ * Instrument names, after zipkin-reporter's metrics; each exporter (zipkin, otlp) reports under them with its
+ * `exporter` label. Counters carry no `_total`: the Prometheus exporter
  * appends it.
  */
 export const REPORTER_METRIC_NAMES = {
@@ -57,12 +61,19 @@ export class ReporterMetrics {
   private readonly sendDuration: Histogram;
   private readonly queueSpans: ObservableGauge;
   private readonly queueBytes: ObservableGauge;
-  private readonly observeSpans = (result: ObservableResult): void => result.observe(this.queue().spans);
-  private readonly observeBytes = (result: ObservableResult): void => result.observe(this.queue().bytes);
+  /** Attribute sets made once: `exporter`, and `exporter` with each cause or outcome. */
+  private readonly exporterOnly: Attributes;
+  private readonly byCause: Readonly<Record<DropCause, Attributes>>;
+  private readonly byOutcome: Readonly<Record<MessageOutcome, Attributes>>;
+  private readonly observeSpans = (result: ObservableResult): void => result.observe(this.queue().spans, this.exporterOnly);
+  private readonly observeBytes = (result: ObservableResult): void => result.observe(this.queue().bytes, this.exporterOnly);
 
-  constructor(meter: Meter, private readonly queue: () => QueueSnapshot) {
+  constructor(meter: Meter, exporter: ExporterName, private readonly queue: () => QueueSnapshot) {
+    this.exporterOnly = { exporter };
+    this.byCause = labelled(DROP_CAUSES, 'cause', exporter);
+    this.byOutcome = labelled(MESSAGE_OUTCOMES, 'outcome', exporter);
     const n = REPORTER_METRIC_NAMES;
-    this.spans = meter.createObservableCounter(n.spans, { description: 'Spans reported to the Zipkin reporter', unit: '{span}' });
+    this.spans = meter.createObservableCounter(n.spans, { description: 'Spans reported to the exporter\'s reporter', unit: '{span}' });
     this.spanBytes = meter.createObservableCounter(n.spanBytes, { description: 'Encoded bytes of spans reported', unit: 'By' });
     this.spansSent = meter.createCounter(n.spansSent, { description: 'Spans acknowledged by the collector', unit: '{span}' });
     this.spansDropped = meter.createCounter(n.spansDropped, { description: 'Spans dropped, by cause', unit: '{span}' });
@@ -79,13 +90,14 @@ export class ReporterMetrics {
     this.queueBytes.addCallback(this.observeBytes);
     // These callbacks hold the counts only, not the reporter: they stay after dispose(), as counters do.
     const reported = this.reported;
-    this.spans.addCallback((result) => result.observe(reported.spans));
-    this.spanBytes.addCallback((result) => result.observe(reported.bytes));
+    const attributes = this.exporterOnly;
+    this.spans.addCallback((result) => result.observe(reported.spans, attributes));
+    this.spanBytes.addCallback((result) => result.observe(reported.bytes, attributes));
     // Every series at 0 from the start: increase()/rate() need a sample before the first event, or an alert
     // on the first rejected or failed batch (the chart's PrometheusRule) never sees it.
-    this.spansSent.add(0);
-    for (const cause of DROP_CAUSES) this.spansDropped.add(0, { cause });
-    for (const outcome of MESSAGE_OUTCOMES) this.messages.add(0, { outcome });
+    this.spansSent.add(0, attributes);
+    for (const cause of DROP_CAUSES) this.spansDropped.add(0, this.byCause[cause]);
+    for (const outcome of MESSAGE_OUTCOMES) this.messages.add(0, this.byOutcome[outcome]);
   }
 
   spanReported(): void {
@@ -97,23 +109,23 @@ export class ReporterMetrics {
   }
 
   spansDelivered(count: number): void {
-    this.spansSent.add(count);
+    this.spansSent.add(count, this.exporterOnly);
   }
 
   dropped(cause: DropCause, count: number): void {
-    if (count > 0) this.spansDropped.add(count, { cause });
+    if (count > 0) this.spansDropped.add(count, this.byCause[cause]);
   }
 
   message(outcome: MessageOutcome): void {
-    this.messages.add(1, { outcome });
+    this.messages.add(1, this.byOutcome[outcome]);
   }
 
   messageBuilt(bytes: number): void {
-    this.messageBytes.add(bytes);
+    this.messageBytes.add(bytes, this.exporterOnly);
   }
 
   sendFinished(seconds: number): void {
-    this.sendDuration.record(seconds);
+    this.sendDuration.record(seconds, this.exporterOnly);
   }
 
   /** A closed reporter stops being observed, so it can be garbage-collected. */
@@ -121,4 +133,11 @@ export class ReporterMetrics {
     this.queueSpans.removeCallback(this.observeSpans);
     this.queueBytes.removeCallback(this.observeBytes);
   }
+}
+
+/** One attribute set per value of `key`, each with the exporter label: made once, not per recording. */
+function labelled<V extends string>(values: readonly V[], key: string, exporter: ExporterName): Readonly<Record<V, Attributes>> {
+  const sets = {} as Record<V, Attributes>;
+  for (const value of values) sets[value] = { [key]: value, exporter };
+  return sets;
 }

@@ -1,13 +1,26 @@
 import type { Meter } from '@opentelemetry/api';
-import type { SpanBytesEncoder } from '../span-bytes-encoder';
 import type { ReporterLogger } from './rate-limited-log';
-import type { SendFunction } from './send-result';
+import type { ExporterName } from './reporter-metrics';
+import type { PrepareFunction, SendFunction } from './send-result';
+import type { SpanEncoder } from './span-encoder';
 
-/** Mirrors the `zipkin` config section (ZipkinConfig); sizes are encoded bytes, before gzip. */
-export interface ZipkinReporterOptions {
+/** A reporter's network I/O: prepare a message body once, send it per attempt, release sockets on close. */
+export interface ReporterTransport {
+  readonly prepare: PrepareFunction;
+  readonly send: SendFunction;
+  close(): void;
+}
+
+/**
+ * One exporter's reporter: its encoder, its transport, and the queue settings (the `spanExport` config section,
+ * applied to each exporter's own queue). Sizes are encoded bytes, before gzip.
+ */
+export interface SpanReporterOptions<S> {
+  /** The `exporter` label of the reporter's metrics; also names the collector in log lines. */
+  readonly exporter: ExporterName;
   /** Full collector URL, path included. A secret: logged only through redactUrl. */
   readonly endpointUrl: string;
-  readonly encoder: SpanBytesEncoder;
+  readonly encoder: SpanEncoder<S>;
   readonly headers: Readonly<Record<string, string>>;
   readonly gzip: boolean;
   readonly queuedMaxSpans: number;
@@ -27,6 +40,8 @@ export interface ZipkinReporterOptions {
   readonly closeTimeoutMs: number;
   readonly meter: Meter;
   readonly logger: ReporterLogger;
+  /** The exporter's HTTP sender; absent: the Zipkin sender, built from the options above. */
+  readonly transport?: ReporterTransport;
   /** Replaces the HTTP sender (unit tests): it then receives bodies before gzip and owns the headers. */
   readonly send?: SendFunction;
 }

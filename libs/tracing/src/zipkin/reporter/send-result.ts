@@ -3,9 +3,10 @@
  * reporter decides retries from data (OTel exporters return an ExportResult the same way).
  */
 export type SendResult =
-  | { readonly kind: 'ok' }
-  /** Network error, timeout, 5xx or 429: the same message may succeed later. */
-  | { readonly kind: 'retryable'; readonly reason: string }
+  /** `rejectedSpans`: an OTLP partial success, spans of the message the collector accepted the request but refused. */
+  | { readonly kind: 'ok'; readonly rejectedSpans?: number; readonly reason?: string }
+  /** Network error, timeout, 5xx or 429: the same message may succeed later, not before `retryAfterMs` when given. */
+  | { readonly kind: 'retryable'; readonly reason: string; readonly retryAfterMs?: number }
   /** Any other answer (4xx, 3xx): resending the same bytes gets the same answer. */
   | { readonly kind: 'permanent'; readonly status: number; readonly reason: string };
 

@@ -209,13 +209,14 @@ describe('ZipkinSender', () => {
       collector.answerNext(COLLECTOR_BEHAVIOURS.fail, COLLECTOR_BEHAVIOURS.throttle);
       await deliverMessage(
         {
+          label: 'Zipkin',
           prepare: (body) => {
             prepares.push(body);
             return sut.prepare(body);
           },
           send: sut.send,
           signal: never,
-          metrics: new ReporterMetrics(probe.meter, () => ({ spans: 0, bytes: 0 })),
+          metrics: new ReporterMetrics(probe.meter, 'zipkin', () => ({ spans: 0, bytes: 0 })),
           log: new RateLimitedLog(new CapturingLogger()),
           collector: 'http://collector/<redacted>',
           maxAttempts: 3,

@@ -1,6 +1,7 @@
-import type { ZipkinReporterOptions } from '../reporter-options';
+import type { SpanReporterOptions } from '../reporter-options';
+import type { ZipkinSpan } from '../../zipkin-span';
 import { REPORTER_METRIC_NAMES } from '../reporter-metrics';
-import { ZipkinReporter } from '../zipkin-reporter';
+import { SpanReporter } from '../span-reporter';
 import { CapturingLogger } from './capturing-logger';
 import { jsonV2TestEncoder } from './json-v2-test-encoder';
 import { MetricProbe } from './metric-probe';
@@ -23,7 +24,7 @@ export async function startReporterFixture(): Promise<ReporterFixture> {
 }
 
 /** Closes the reporter, then the fixture; resolves with the final counters, for the check every test ends with. */
-export async function stopReporterFixture(fixture: ReporterFixture, reporter: ZipkinReporter): Promise<ReporterCounters> {
+export async function stopReporterFixture(fixture: ReporterFixture, reporter: SpanReporter<ZipkinSpan>): Promise<ReporterCounters> {
   await reporter.close();
   const counters = await reporterCounters(fixture.probe);
   await fixture.collector.close();
@@ -35,8 +36,9 @@ export async function stopReporterFixture(fixture: ReporterFixture, reporter: Zi
  * Options sized for fast tests: small backoffs and timeouts, and a flush interval long enough that only
  * size limits, flush() or close() send unless a test shortens it.
  */
-export function testReporterOptions(fixture: ReporterFixture, overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporterOptions {
+export function testReporterOptions(fixture: ReporterFixture, overrides: Partial<SpanReporterOptions<ZipkinSpan>> = {}): SpanReporterOptions<ZipkinSpan> {
   return {
+    exporter: 'zipkin',
     endpointUrl: fixture.collector.url(SECRET_PATH),
     encoder: jsonV2TestEncoder,
     headers: {},
@@ -58,8 +60,8 @@ export function testReporterOptions(fixture: ReporterFixture, overrides: Partial
   };
 }
 
-export function createTestReporter(fixture: ReporterFixture, overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter {
-  return new ZipkinReporter(testReporterOptions(fixture, overrides));
+export function createTestReporter(fixture: ReporterFixture, overrides: Partial<SpanReporterOptions<ZipkinSpan>> = {}): SpanReporter<ZipkinSpan> {
+  return new SpanReporter(testReporterOptions(fixture, overrides));
 }
 
 export interface ReporterCounters {

@@ -1,4 +1,4 @@
-import { staticTagsOf } from './start-telemetry';
+import { staticTagsOf } from './static-tags';
 
 describe(staticTagsOf.name, () => {
   it.each<[string, Record<string, string>, Record<string, string>, Record<string, string> | undefined]>([

@@ -1,32 +1,36 @@
 import { setMaxListeners } from 'node:events';
 import { redactUrl } from '@app/config';
-import type { SpanBytesEncoder } from '../span-bytes-encoder';
-import type { ZipkinSpan } from '../zipkin-span';
-import type { ZipkinSpanSink } from '../zipkin-span-sink';
+import type { SpanSink } from '../zipkin-span-sink';
 import { ConditionWaiters, settlesWithin } from './condition-waiters';
 import { deliverMessage, type DeliveryContext } from './message-delivery';
 import { RateLimitedLog } from './rate-limited-log';
-import type { ZipkinReporterOptions } from './reporter-options';
+import type { ReporterTransport, SpanReporterOptions } from './reporter-options';
 import { ReporterMetrics, type DropCause } from './reporter-metrics';
 import type { PrepareFunction } from './send-result';
+import type { SpanEncoder } from './span-encoder';
 import { SpanQueue } from './span-queue';
-import { createZipkinSender, type ZipkinSender } from './zipkin-sender';
+import { createZipkinSender } from './zipkin-sender';
 
 interface InFlightMessage {
   /** Queue position of the message's first span. */
   readonly first: number;
 }
 
+/** Collector names in log lines. */
+const LABEL = { zipkin: 'Zipkin', otlp: 'OTLP' } as const;
+
 /**
- * Queues encoded spans and sends them to a Zipkin collector in bounded messages (zipkin-reporter's
- * AsyncReporter). Nothing here throws into the caller: failures are counted and logged, rate-limited.
+ * Queues encoded spans and sends them to one exporter's collector in bounded messages (zipkin-reporter's
+ * AsyncReporter). One instance per exporter, each with its own queue, so a dead collector never holds up
+ * another. Nothing here throws into the caller: failures are counted and logged, rate-limited.
  */
-export class ZipkinReporter implements ZipkinSpanSink {
-  private readonly encoder: SpanBytesEncoder;
+export class SpanReporter<S> implements SpanSink<S> {
+  private readonly encoder: SpanEncoder<S>;
+  private readonly label: string;
   private readonly queue: SpanQueue;
   private readonly metrics: ReporterMetrics;
   private readonly log: RateLimitedLog;
-  private readonly sender?: ZipkinSender;
+  private readonly sender?: ReporterTransport;
   private readonly abort = new AbortController();
   private readonly delivery: DeliveryContext;
   private readonly inFlight = new Set<InFlightMessage>();
@@ -37,20 +41,21 @@ export class ZipkinReporter implements ZipkinSpanSink {
   private closed = false;
   private closing?: Promise<void>;
 
-  constructor(private readonly options: ZipkinReporterOptions) {
+  constructor(private readonly options: SpanReporterOptions<S>) {
+    this.label = LABEL[options.exporter];
     this.encoder = options.encoder;
     this.queue = new SpanQueue({ maxSpans: options.queuedMaxSpans, maxBytes: options.queuedMaxBytes }, (bytes) =>
       this.encoder.sizeInMessage(bytes),
     );
-    this.metrics = new ReporterMetrics(options.meter, () => ({ spans: this.queue.spans, bytes: this.queue.bytes }));
+    this.metrics = new ReporterMetrics(options.meter, options.exporter, () => ({ spans: this.queue.spans, bytes: this.queue.bytes }));
     this.log = new RateLimitedLog(options.logger);
     // Each message in flight listens for the abort (request or retry delay): no leak warning past 10.
     setMaxListeners(Math.max(10, options.maxInFlight + 1), this.abort.signal);
-    let transport: Pick<ZipkinSender, 'prepare' | 'send'>;
+    let transport: Pick<ReporterTransport, 'prepare' | 'send'>;
     if (options.send) {
       transport = { prepare: sendBodyAsIs, send: options.send };
     } else {
-      this.sender = createZipkinSender({
+      this.sender = options.transport ?? createZipkinSender({
         endpointUrl: options.endpointUrl,
         contentType: options.encoder.contentType,
         headers: options.headers,
@@ -61,6 +66,7 @@ export class ZipkinReporter implements ZipkinSpanSink {
       transport = this.sender;
     }
     this.delivery = {
+      label: this.label,
       prepare: transport.prepare,
       send: transport.send,
       signal: this.abort.signal,
@@ -75,21 +81,21 @@ export class ZipkinReporter implements ZipkinSpanSink {
   }
 
   /** Cheap and never throws: encodes once, queues if both bounds allow, else counts a drop. */
-  report(span: ZipkinSpan): void {
+  report(span: S): void {
     this.metrics.spanReported();
-    if (this.closed) return this.drop('closed', 'Zipkin reporter is closed: dropping spans');
+    if (this.closed) return this.drop('closed', `${this.label} reporter is closed: dropping spans`);
     // Checked before encoding too: while the collector is down, a full queue costs no encoding work.
     if (this.queue.spans >= this.options.queuedMaxSpans) return this.dropQueueFull();
     let encoded: Buffer;
     try {
       encoded = this.encoder.encodeSpan(span);
     } catch (error) {
-      return this.drop('encoding_error', `Zipkin ${this.encoder.encoding} encoder failed, span dropped: ${errorMessage(error)}`);
+      return this.drop('encoding_error', `${this.label} ${this.encoder.encoding} encoder failed, span dropped: ${errorMessage(error)}`);
     }
     this.metrics.spanEncoded(encoded.length);
     const aloneBytes = this.encoder.messageOverheadBytes + this.encoder.sizeInMessage(encoded.length);
     if (aloneBytes > this.options.messageMaxBytes) {
-      return this.drop('too_large', `Zipkin span of ${encoded.length} bytes exceeds messageMaxBytes (${this.options.messageMaxBytes}): dropped`);
+      return this.drop('too_large', `${this.label} span of ${encoded.length} bytes exceeds messageMaxBytes (${this.options.messageMaxBytes}): dropped`);
     }
     if (!this.queue.offer(encoded)) return this.dropQueueFull();
     this.armTimer();
@@ -121,7 +127,7 @@ export class ZipkinReporter implements ZipkinSpanSink {
       this.abort.abort();
       const left = this.queue.clear();
       this.metrics.dropped('close_timeout', left);
-      this.log.warn('close_timeout', `Zipkin reporter not flushed within ${this.options.closeTimeoutMs} ms: dropped ${left} queued spans, aborted ${this.inFlight.size} messages`);
+      this.log.warn('close_timeout', `${this.label} reporter not flushed within ${this.options.closeTimeoutMs} ms: dropped ${left} queued spans, aborted ${this.inFlight.size} messages`);
       // Aborted requests and retry delays settle at once, and count their own spans.
       await this.waiters.until(() => this.inFlight.size === 0);
     }
@@ -135,7 +141,7 @@ export class ZipkinReporter implements ZipkinSpanSink {
   }
 
   private dropQueueFull(): void {
-    this.drop('queue_full', `Zipkin reporter queue full (${this.queue.spans} spans, ${this.queue.bytes} bytes): dropping spans`);
+    this.drop('queue_full', `${this.label} reporter queue full (${this.queue.spans} spans, ${this.queue.bytes} bytes): dropping spans`);
   }
 
   /** Starts messages while a slot is free and a full message, or a due partial one, is queued. */
@@ -157,14 +163,14 @@ export class ZipkinReporter implements ZipkinSpanSink {
       body = this.encoder.encodeMessage(spans);
     } catch (error) {
       this.metrics.dropped('encoding_error', spans.length);
-      this.log.warn('encoding_error', `Zipkin ${this.encoder.encoding} message framing failed, ${spans.length} spans dropped: ${errorMessage(error)}`);
+      this.log.warn('encoding_error', `${this.label} ${this.encoder.encoding} message framing failed, ${spans.length} spans dropped: ${errorMessage(error)}`);
       return;
     }
     const message: InFlightMessage = { first };
     this.inFlight.add(message);
     void deliverMessage(this.delivery, body, spans.length)
       // deliverMessage resolves by contract; a bug must still never become an unhandled rejection.
-      .catch((error: unknown) => this.log.error('internal', `Zipkin reporter failed unexpectedly: ${errorMessage(error)}`))
+      .catch((error: unknown) => this.log.error('internal', `${this.label} reporter failed unexpectedly: ${errorMessage(error)}`))
       .finally(() => {
         this.inFlight.delete(message);
         this.drain();

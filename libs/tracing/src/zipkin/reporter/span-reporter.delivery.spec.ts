@@ -1,16 +1,17 @@
-import type { ZipkinReporterOptions } from './reporter-options';
+import type { SpanReporterOptions } from './reporter-options';
+import type { ZipkinSpan } from '../zipkin-span';
 import { makeSpan, spansIn } from './testing/json-v2-test-encoder';
 import { accountedSpans, createTestReporter, reporterCounters, SECRET_TOKEN, startReporterFixture, stopReporterFixture, type ReporterFixture } from './testing/reporter-fixture';
 import { COLLECTOR_BEHAVIOURS, type CollectorBehaviour } from './testing/stand-in-collector';
-import { ZipkinReporter } from './zipkin-reporter';
+import { SpanReporter } from './span-reporter';
 
 /** How the collector URL must appear in logs: host kept, secret path redacted. */
 const redactedCollector = (fixture: ReporterFixture): string => `${fixture.collector.baseUrl}/<redacted>`;
 
-describe(ZipkinReporter.name, () => {
+describe(SpanReporter.name, () => {
   let fixture: ReporterFixture;
-  let sut: ZipkinReporter;
-  const create = (overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter => createTestReporter(fixture, overrides);
+  let sut: SpanReporter<ZipkinSpan>;
+  const create = (overrides: Partial<SpanReporterOptions<ZipkinSpan>> = {}): SpanReporter<ZipkinSpan> => createTestReporter(fixture, overrides);
   const reportTwoSpansAndFlush = async (): Promise<void> => {
     sut.report(makeSpan(1));
     sut.report(makeSpan(2));

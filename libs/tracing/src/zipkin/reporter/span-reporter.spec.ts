@@ -1,19 +1,20 @@
 import { JsonV2SpanBytesEncoder } from '../encoders/json-v2.encoder';
 import type { SpanBytesEncoder } from '../span-bytes-encoder';
 import { DROP_CAUSES, MESSAGE_OUTCOMES, REPORTER_METRIC_NAMES as METRICS } from './reporter-metrics';
-import type { ZipkinReporterOptions } from './reporter-options';
+import type { SpanReporterOptions } from './reporter-options';
+import type { ZipkinSpan } from '../zipkin-span';
 import { jsonV2TestEncoder, makeSpan, spansIn } from './testing/json-v2-test-encoder';
 import { accountedSpans, createTestReporter, reporterCounters, SECRET_TOKEN, startReporterFixture, stopReporterFixture, WAIT_MS, type ReporterFixture } from './testing/reporter-fixture';
 import { COLLECTOR_BEHAVIOURS } from './testing/stand-in-collector';
-import { ZipkinReporter } from './zipkin-reporter';
+import { SpanReporter } from './span-reporter';
 
 /** Every makeSpan(1..15) encodes to the same length with the test encoder. */
 const SPAN_BYTES = jsonV2TestEncoder.encodeSpan(makeSpan(1)).length;
 
-describe(ZipkinReporter.name, () => {
+describe(SpanReporter.name, () => {
   let fixture: ReporterFixture;
-  let sut: ZipkinReporter;
-  const create = (overrides: Partial<ZipkinReporterOptions> = {}): ZipkinReporter => createTestReporter(fixture, overrides);
+  let sut: SpanReporter<ZipkinSpan>;
+  const create = (overrides: Partial<SpanReporterOptions<ZipkinSpan>> = {}): SpanReporter<ZipkinSpan> => createTestReporter(fixture, overrides);
   const reportSpans = (count: number): void => {
     for (let n = 1; n <= count; n += 1) sut.report(makeSpan(n));
   };
