@@ -75,7 +75,8 @@ export function readmeExamples(markdown = readFileSync(README_FILE, 'utf8')): Re
     commands.forEach((command, offset) => {
       const words = shellWords(command);
       if (words[0] !== 'helm' || !['install', 'upgrade', 'template'].includes(words[1])) return;
-      examples.push({ title: `README:${line + 1 + offset} ${command.replace(/\s+/g, ' ').trim()}`, valueArgs: valueFlags(words), complete: true });
+      // An upgrade with --reuse-values builds on the release's values: rendered over the required ones.
+      examples.push({ title: `README:${line + 1 + offset} ${command.replace(/\s+/g, ' ').trim()}`, valueArgs: valueFlags(words), complete: !words.includes('--reuse-values') });
     });
   }
   // Inline code outside the fences with a value: `--set a=b --set c=d` (not a bare `--set-string`).
