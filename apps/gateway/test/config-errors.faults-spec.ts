@@ -85,7 +85,7 @@ function cases(dir: string): Array<{ readonly title: string; readonly env: Recor
       env: { ...COMPANION[binding.env], [binding.env]: INVALID_VALUE[binding.env] ?? '' },
       named: binding.path.join('.'),
     })),
-    { title: 'a variable renamed in 0.3 (ZIPKIN_MAX_ATTEMPTS)', env: { ZIPKIN_MAX_ATTEMPTS: '3' }, named: 'renamed SPAN_EXPORT_MAX_ATTEMPTS' },
+    { title: 'a variable renamed in 0.2.0 (ZIPKIN_MAX_ATTEMPTS)', env: { ZIPKIN_MAX_ATTEMPTS: '3' }, named: 'renamed SPAN_EXPORT_MAX_ATTEMPTS' },
     { title: 'OTLP listed without an endpoint', env: { OTEL_TRACES_EXPORTER: 'zipkin,otlp' }, named: 'otlp.endpoint' },
     { title: 'a missing ROUTES_FILE', env: { ROUTES_FILE: join(dir, 'missing.yaml') }, named: 'ROUTES_FILE' },
     { title: 'a ROUTES_FILE that is a directory', env: { ROUTES_FILE: dir }, named: 'ROUTES_FILE' },

@@ -300,7 +300,7 @@ describe(loadGatewayConfig.name, () => {
       ['a collector header name with a space', 'zipkin:\n  headers:\n    "X A": b\n', ['zipkin.headers (ZIPKIN_HEADERS): must map header names to header values']],
       ['a first backoff above the cap', 'spanExport:\n  initialBackoffMs: 20000\n', ['spanExport.initialBackoffMs: must not exceed spanExport.maxBackoffMs']],
       ['a message larger than the queue', { SPAN_EXPORT_MESSAGE_MAX_BYTES: '20000000' }, ['spanExport.messageMaxBytes (SPAN_EXPORT_MESSAGE_MAX_BYTES): must not exceed spanExport.queuedMaxBytes']],
-      ['a variable renamed in 0.3', { ZIPKIN_QUEUED_MAX_BYTES: '1048576', ZIPKIN_CLOSE_TIMEOUT_MS: '0' }, [
+      ['a variable renamed in 0.2.0', { ZIPKIN_QUEUED_MAX_BYTES: '1048576', ZIPKIN_CLOSE_TIMEOUT_MS: '0' }, [
         "ZIPKIN_QUEUED_MAX_BYTES: renamed SPAN_EXPORT_QUEUED_MAX_BYTES (the setting now applies to each exporter's queue)",
         "ZIPKIN_CLOSE_TIMEOUT_MS: renamed SPAN_EXPORT_CLOSE_TIMEOUT_MS (the setting now applies to each exporter's queue)",
       ]],
