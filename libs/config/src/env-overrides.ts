@@ -65,9 +65,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { env: 'ACCESS_LOG', path: ['logging', 'accessLog'], kind: 'bool' },
 ];
 
-/** The variable(s) that set each key, the winning one first (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL`). */
 /**
- * Variables of 0.2 whose keys moved to the shared spanExport section in 0.3: refused at boot with their new
+ * Variables of 0.1 whose keys moved to the shared spanExport section in 0.2.0: refused at boot with their new
  * name, rather than silently ignored.
  */
 export const RENAMED_ENV: Readonly<Record<string, string>> = {
@@ -78,6 +77,7 @@ export const RENAMED_ENV: Readonly<Record<string, string>> = {
   ZIPKIN_CLOSE_TIMEOUT_MS: 'SPAN_EXPORT_CLOSE_TIMEOUT_MS',
 };
 
+/** The variable(s) that set each key, the winning one first (`OTEL_EXPORTER_OTLP_TRACES_PROTOCOL or OTEL_EXPORTER_OTLP_PROTOCOL`). */
 export const ENV_BY_PATH: ReadonlyMap<string, string> = indexByPath(ENV_BINDINGS);
 
 function indexByPath(bindings: readonly EnvBinding[]): Map<string, string> {
