@@ -22,11 +22,12 @@ const ROUNDS = 3;
  * figure per state, and the assertion is a regression bound a collector-coupled request path could not
  * meet: the slow collector answers after 2 s and the hanging one after 10 s, which would put them in p99.
  * The bound has the headroom a run with another process keeping a core busy needs (seen there: a healthy
- * p99 of 5 ms next to 28 ms for the same code), and still sits far below the 2 s a coupled path would add.
+ * p99 of 5 ms next to 28 ms for the same code, and in the dual-export spec a 7 ms healthy p99 next to a
+ * 75 ms one while a collector answered 500), and still sits far below the 2 s a coupled path would add.
  */
 const P99_TARGET_RATIO = 1.1;
 const P99_REGRESSION_RATIO = 3;
-const P99_FLOOR_MS = 50;
+const P99_FLOOR_MS = 250;
 
 function rssMiB(pid: number): number {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
