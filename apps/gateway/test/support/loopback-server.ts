@@ -1,16 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 
+import { listenOutsideEphemeralRange } from '../../../../libs/tracing/src/zipkin/reporter/testing/port-outside-ephemeral-range';
+
 /** Listens on a random loopback port and resolves with it. */
 export async function listenOnLoopback(server: NetServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
 }
 
-/** A port nothing listens on: bound, then closed. */
+/** A port nothing listens on, and that no `listen(0)` elsewhere will take: bound, then closed. */
 export async function closedPort(): Promise<number> {
   const server = createNetServer();
-  const port = await listenOnLoopback(server);
+  const port = await listenOutsideEphemeralRange(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCallback } from 'node:zlib';
 
+import { listenOutsideEphemeralRange } from './port-outside-ephemeral-range';
 import { zipkinServerAnswer } from './zipkin-server-rules';
 
 const gunzip = promisify(gunzipCallback);
@@ -72,7 +73,8 @@ export class StandInCollector {
 
   static async start(): Promise<StandInCollector> {
     const collector = new StandInCollector();
-    collector.port = await listen(collector.server, 0);
+    // down() then up() reuses the port: it must not be one the kernel hands to another server meanwhile.
+    collector.port = await listenOutsideEphemeralRange(collector.server);
     return collector;
   }
 
