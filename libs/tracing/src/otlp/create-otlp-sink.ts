@@ -3,8 +3,9 @@ import type { Meter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { collectorSecrets, scrubSecrets, type OtlpConfig, type SpanExportConfig, type TracingConfig } from '@app/config';
+import { collectorSecrets, type OtlpConfig, type SpanExportConfig, type TracingConfig } from '@app/config';
 import type { ReporterLogger } from '../zipkin/reporter/rate-limited-log';
+import { reporterQueueSettings, secretScrubbingLogger } from '../zipkin/reporter/reporter-settings';
 import { SpanReporter } from '../zipkin/reporter/span-reporter';
 import type { SpanSink } from '../zipkin/zipkin-span-sink';
 import { OtlpSpanEncoder } from './otlp-span-encoders';
@@ -27,7 +28,6 @@ export function createOtlpSink(
 ): SpanSink<ReadableSpan> {
   if (otlp.endpoint === undefined) throw new Error('external-proxy: otlp.endpoint is required for the otlp exporter');
   const encoder = new OtlpSpanEncoder(otlp.protocol, otlpOrigin(tracing));
-  const secrets = collectorSecrets(otlp.endpoint, otlp.headers);
   const requestTimeoutMs = otlp.timeoutMs ?? queue.requestTimeoutMs;
   const gzip = otlp.compression === 'gzip';
   const transport = createOtlpSender({
@@ -46,19 +46,10 @@ export function createOtlpSink(
     encoder,
     headers: otlp.headers,
     gzip,
-    queuedMaxSpans: queue.queuedMaxSpans,
-    queuedMaxBytes: queue.queuedMaxBytes,
-    messageMaxBytes: queue.messageMaxBytes,
-    messageMaxSpans: queue.messageMaxSpans,
-    flushIntervalMs: queue.flushIntervalMs,
+    ...reporterQueueSettings(queue),
     requestTimeoutMs,
-    maxInFlight: queue.maxInFlight,
-    maxAttempts: queue.maxAttempts,
-    initialBackoffMs: queue.initialBackoffMs,
-    maxBackoffMs: queue.maxBackoffMs,
-    closeTimeoutMs: queue.closeTimeoutMs,
     meter,
-    logger: { warn: (message) => logger.warn(scrubSecrets(message, secrets)), error: (message) => logger.error(scrubSecrets(message, secrets)) },
+    logger: secretScrubbingLogger(logger, collectorSecrets(otlp.endpoint, otlp.headers)),
     transport,
   });
 }

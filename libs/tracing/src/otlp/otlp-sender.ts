@@ -1,17 +1,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import type { OtlpProtocol } from '@app/config';
 import type { ReporterTransport } from '../zipkin/reporter/reporter-options';
-import type { PrepareFunction, SendFunction, SendResult } from '../zipkin/reporter/send-result';
+import { exportAgentOptions, preparePayload } from '../zipkin/reporter/http-export-defaults';
+import type { SendFunction, SendResult } from '../zipkin/reporter/send-result';
 import { classifyOtlpResponse } from './otlp-response';
 
-const gzip = promisify(gzipCallback);
-/** The Zipkin sender's choice: the fastest level; the bytes saved at higher levels are not worth the CPU. */
-const GZIP_OPTIONS = { level: 1 };
-/** Idle keep-alive sockets close before common server idle timeouts (Node's 5 s). */
-const IDLE_SOCKET_TIMEOUT_MS = 4000;
 /**
  * Bytes of an answer read at most: a partial-success response or an error text fits; a longer answer is not
  * read on (its connection is dropped) and, on a 2xx, counts as a full success.
@@ -42,17 +36,10 @@ export function createOtlpSender(options: OtlpSenderOptions): ReporterTransport 
   const url = parseUrl(options.endpointUrl);
   validateHeaders(options.headers);
   const secure = url.protocol === 'https:';
-  const agentOptions = { keepAlive: true, maxSockets: options.maxInFlight, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  const agentOptions = exportAgentOptions(options.maxInFlight);
   const agent = secure ? new https.Agent({ ...agentOptions, ...(options.ca ? { ca: options.ca } : {}) }) : new http.Agent(agentOptions);
   const client = secure ? https : http;
-  const prepare: PrepareFunction = async (body) => {
-    if (!options.gzip) return { kind: 'ready', payload: body };
-    try {
-      return { kind: 'ready', payload: await gzip(body, GZIP_OPTIONS) };
-    } catch {
-      return { kind: 'retryable', reason: 'gzip failed' };
-    }
-  };
+  const prepare = preparePayload(options.gzip);
   const send: SendFunction = (payload, signal) => {
     const headers: Record<string, string> = {
       ...options.headers,

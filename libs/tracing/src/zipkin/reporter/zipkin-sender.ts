@@ -1,26 +1,12 @@
 import * as http from 'node:http';
 import type { Readable } from 'node:stream';
 import * as https from 'node:https';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { classifyResponse } from './retry-policy';
+import { exportAgentOptions, preparePayload } from './http-export-defaults';
 import type { PrepareFunction, SendFunction, SendResult } from './send-result';
-
-const gzip = promisify(gzipCallback);
-/**
- * Fastest zlib level: on a 400-span JSON_V2 message it compresses 11.6× (level 6: 12.5×) in 2.1 µs per span
- * instead of 3.8: the bytes saved are not worth the CPU of a proxy that exports two spans per request.
- */
-const GZIP_OPTIONS = { level: 1 };
-
-/**
- * Idle keep-alive sockets are closed after this long, before common server idle timeouts (Node's 5 s),
- * so a send rarely picks a socket the collector is closing (ECONNRESET, a needless retry).
- */
-const IDLE_SOCKET_TIMEOUT_MS = 4000;
 
 /**
  * Bytes of a collector's answer read at most: kept for the log; a longer answer is not read on (a collector
@@ -61,7 +47,7 @@ export class InvalidCollectorOptionsError extends Error {
 export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
   const url = parseCollectorUrl(options.endpointUrl);
   validateHeaders(options.headers);
-  const agentOptions = { keepAlive: true, maxSockets: options.maxInFlight, timeout: IDLE_SOCKET_TIMEOUT_MS };
+  const agentOptions = exportAgentOptions(options.maxInFlight);
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
   // One POST per batch: axios's cost does not matter here, and it brings what a gateway outside the mesh often
@@ -70,14 +56,7 @@ export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
   const instance = axios.create({ httpAgent, httpsAgent, responseType: 'stream', decompress: false, maxRedirects: 0, validateStatus: () => true, transformRequest: [(data: unknown) => data] });
   // The same axios at runtime; TypeScript sees its CommonJS typings here and @nestjs/axios's ESM ones.
   const client = new HttpService(instance as unknown as HttpService['axiosRef']);
-  const prepare: PrepareFunction = async (body) => {
-    if (!options.gzip) return { kind: 'ready', payload: body };
-    try {
-      return { kind: 'ready', payload: await gzip(body, GZIP_OPTIONS) };
-    } catch (error) {
-      return { kind: 'retryable', reason: `gzip failed: ${describeError(error)}` };
-    }
-  };
+  const prepare = preparePayload(options.gzip);
   const send: SendFunction = (payload, signal) => {
     const headers: Record<string, string> = {
       ...options.headers,
