@@ -2,7 +2,7 @@
  * Preloaded into the gateway by `npm run soak` (NODE_OPTIONS=--require …). After each full (mark-compact)
  * GC it prints the V8 heap in use: the live heap, the figure a leak raises. Every 5 s it prints
  * process.memoryUsage(), which splits RSS into the V8 heap it has reserved, external memory and Buffers.
- * /metrics has neither (its process_memory_usage is RSS).
+ * /metrics has the heap in use (nodejs_heap_size_used_bytes) but not the live heap after a full GC.
  */
 import { PerformanceObserver, constants, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
