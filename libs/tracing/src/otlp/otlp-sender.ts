@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { OtlpProtocol } from '@app/config';
 import type { ReporterTransport } from '../zipkin/reporter/reporter-options';
-import { exportAgentOptions, preparePayload } from '../zipkin/reporter/http-export-defaults';
+import { describeError, exportAgentOptions, parseExportUrl, preparePayload, validateExportHeaders } from '../zipkin/reporter/http-export';
 import type { SendFunction, SendResult } from '../zipkin/reporter/send-result';
 import { classifyOtlpResponse } from './otlp-response';
 
@@ -33,8 +33,9 @@ export class InvalidOtlpOptionsError extends Error {
 
 /** The OTLP reporter's only network I/O, behind the same prepare/send contract as the Zipkin sender. */
 export function createOtlpSender(options: OtlpSenderOptions): ReporterTransport {
-  const url = parseUrl(options.endpointUrl);
-  validateHeaders(options.headers);
+  const invalid = (message: string): Error => new InvalidOtlpOptionsError(message);
+  const url = parseExportUrl(options.endpointUrl, 'OTLP endpoint', invalid);
+  validateExportHeaders(options.headers, 'OTLP', invalid);
   const secure = url.protocol === 'https:';
   const agentOptions = exportAgentOptions(options.maxInFlight);
   const agent = secure ? new https.Agent({ ...agentOptions, ...(options.ca ? { ca: options.ca } : {}) }) : new http.Agent(agentOptions);
@@ -50,28 +51,6 @@ export function createOtlpSender(options: OtlpSenderOptions): ReporterTransport 
     return post({ client, agent, url, headers, payload, signal, timeoutMs: options.requestTimeoutMs, protocol: options.protocol });
   };
   return { prepare, send, close: () => agent.destroy() };
-}
-
-function parseUrl(endpointUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(endpointUrl);
-  } catch {
-    throw new InvalidOtlpOptionsError('OTLP endpoint is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidOtlpOptionsError(`OTLP endpoint must be http or https, not ${url.protocol}`);
-  return url;
-}
-
-function validateHeaders(headers: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(headers)) {
-    try {
-      http.validateHeaderName(name);
-      http.validateHeaderValue(name, value);
-    } catch {
-      throw new InvalidOtlpOptionsError(`OTLP header ${JSON.stringify(name)} has an invalid name or value`);
-    }
-  }
 }
 
 interface PostRequest {
@@ -139,12 +118,4 @@ function post(request: PostRequest): Promise<SendResult> {
     req.on('error', (error) => fail(describeError(error)));
     req.end(payload);
   });
-}
-
-/** Node's error code (ECONNREFUSED …) carries no URL; checked by shape (errors may come from another realm). */
-function describeError(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'unknown error';
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  if (typeof code === 'string') return code;
-  return typeof name === 'string' ? name : 'unknown error';
 }

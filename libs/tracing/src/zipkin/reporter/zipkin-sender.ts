@@ -5,7 +5,7 @@ import { HttpService } from '@nestjs/axios';
 import axios from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { classifyResponse } from './retry-policy';
-import { exportAgentOptions, preparePayload } from './http-export-defaults';
+import { describeError, exportAgentOptions, parseExportUrl, preparePayload, validateExportHeaders } from './http-export';
 import type { PrepareFunction, SendFunction, SendResult } from './send-result';
 
 /**
@@ -45,8 +45,9 @@ export class InvalidCollectorOptionsError extends Error {
 
 /** The reporter's only network I/O: prepare a message body once, POST it per attempt, map the outcome to a SendResult. */
 export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
-  const url = parseCollectorUrl(options.endpointUrl);
-  validateHeaders(options.headers);
+  const invalid = (message: string): Error => new InvalidCollectorOptionsError(message);
+  const url = parseExportUrl(options.endpointUrl, 'Zipkin collector URL', invalid);
+  validateExportHeaders(options.headers, 'Zipkin collector', invalid);
   const agentOptions = exportAgentOptions(options.maxInFlight);
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
@@ -74,31 +75,6 @@ export function createZipkinSender(options: ZipkinSenderOptions): ZipkinSender {
       httpsAgent.destroy();
     },
   };
-}
-
-function parseCollectorUrl(endpointUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(endpointUrl);
-  } catch {
-    throw new InvalidCollectorOptionsError('Zipkin collector URL is not a valid URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidCollectorOptionsError(`Zipkin collector URL must be http or https, not ${url.protocol}`);
-  }
-  return url;
-}
-
-/** Node rejects bad header names/values synchronously inside request(): fail at boot instead. */
-function validateHeaders(headers: Readonly<Record<string, string>>): void {
-  for (const [name, value] of Object.entries(headers)) {
-    try {
-      http.validateHeaderName(name);
-      http.validateHeaderValue(name, value);
-    } catch {
-      throw new InvalidCollectorOptionsError(`Zipkin collector header ${JSON.stringify(name)} has an invalid name or value`);
-    }
-  }
 }
 
 interface PostRequest {
@@ -169,15 +145,4 @@ function readAnswer(status: number, answer: Readable, finish: (result: SendResul
   answer.on('close', () => {
     if (!answer.readableEnded) fail('answer interrupted');
   });
-}
-
-/**
- * Node's error code (ECONNREFUSED, ECONNRESET …) says enough and carries no URL. Checked by shape, not
- * `instanceof`: errors may come from another realm (Jest's sandbox, vm contexts).
- */
-function describeError(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return 'unknown error';
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  if (typeof code === 'string') return code;
-  return typeof name === 'string' ? name : 'unknown error';
 }
