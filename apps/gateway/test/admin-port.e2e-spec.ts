@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { eventually, metricSum } from './support/eventually';
 import { gatewayEnv } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
-import { send, statusOf } from './support/http-client';
+import { send, statusOf, trickle } from './support/http-client';
 import { StandInUpstream } from './support/stand-in-upstream';
 
 const HEADERS_TIMEOUT_MS = 1000;
@@ -10,28 +10,6 @@ const HEADERS_TIMEOUT_MS = 1000;
 const CHECK_INTERVAL_MS = 1000;
 const SLACK_MS = 1500;
 const ADMIN_MAX_CONNECTIONS = 8;
-
-/** Writes `head` at once, then one byte of `rest` every `everyMs`, until the server closes the connection. */
-function trickle(port: number, head: string, rest: string, everyMs: number, deadlineMs: number): Promise<{ answer: string; elapsedMs: number }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    let sent = 0;
-    const pump = setInterval(() => {
-      if (sent < rest.length && socket.writable) socket.write(rest[sent++]);
-    }, everyMs);
-    const deadline = setTimeout(() => socket.destroy(), deadlineMs);
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      clearInterval(pump);
-      clearTimeout(deadline);
-      resolve({ answer, elapsedMs: performance.now() - started });
-    });
-    socket.write(head);
-  });
-}
 
 function openIdle(port: number): Promise<Socket> {
   return new Promise((resolve) => {
@@ -61,14 +39,14 @@ describe('admin port limits (gateway process)', () => {
 
   it('should answer a header block trickled to the admin port with 408 within the header timeout', async () => {
     const bound = HEADERS_TIMEOUT_MS + CHECK_INTERVAL_MS + SLACK_MS;
-    const { answer, elapsedMs } = await trickle(adminPort, 'GET /health/live HTTP/1.1\r\nHost: admin\r\nX-Slow: ', 'a'.repeat(200), 200, bound + 5000);
+    const { answer, elapsedMs } = await trickle(adminPort, 'GET /health/live HTTP/1.1\r\nHost: admin\r\nX-Slow: ', [...'a'.repeat(200)], 200, bound + 5000);
     expect(statusOf(answer)).toBe(408);
     expect(elapsedMs).toBeLessThan(bound);
   });
 
   it('should close a trickled request body on the admin port within the header timeout (admin requests are small)', async () => {
     const bound = HEADERS_TIMEOUT_MS + CHECK_INTERVAL_MS + SLACK_MS;
-    const { elapsedMs } = await trickle(adminPort, 'POST /metrics HTTP/1.1\r\nHost: admin\r\nContent-Length: 100000000\r\n\r\n', 'b'.repeat(200), 200, bound + 5000);
+    const { elapsedMs } = await trickle(adminPort, 'POST /metrics HTTP/1.1\r\nHost: admin\r\nContent-Length: 100000000\r\n\r\n', [...'b'.repeat(200)], 200, bound + 5000);
     expect(elapsedMs).toBeLessThan(bound);
   });
 

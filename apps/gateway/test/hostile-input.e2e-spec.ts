@@ -1,11 +1,10 @@
-import { connect } from 'node:net';
 import fc from 'fast-check';
 import { COLLECTOR_BEHAVIOURS, StandInCollector } from '../../../libs/tracing/src/zipkin/reporter/testing/stand-in-collector';
 import { eventually } from './support/eventually';
 import { exchange, type ExchangeOutcome } from './support/exchange-outcome';
 import { gatewayEnv } from './support/gateway-env';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
-import { send, sendRaw, statusOf } from './support/http-client';
+import { send, sendRaw, statusOf, trickle } from './support/http-client';
 import { closedPort } from './support/loopback-server';
 import { ObservingUpstream } from './support/observing-upstream';
 import { StandInUpstream } from './support/stand-in-upstream';
@@ -36,28 +35,6 @@ const CLIENT_SECRET_HEADERS = {
   'proxy-authorization': `Basic ${SECRETS.clientProxyAuthorization}`,
 };
 const RAW_SECRET_LINES = Object.entries(CLIENT_SECRET_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-
-/** Writes `head` at once, then `rest` one piece every `everyMs`, until the gateway closes the connection. */
-function trickle(port: number, head: string, rest: readonly string[], everyMs: number, deadlineMs: number): Promise<{ answer: string; elapsedMs: number; piecesSent: number }> {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const socket = connect(port, '127.0.0.1');
-    let answer = '';
-    let piecesSent = 0;
-    const pump = setInterval(() => {
-      if (piecesSent < rest.length && socket.writable) socket.write(rest[piecesSent++], 'latin1');
-    }, everyMs);
-    const deadline = setTimeout(() => socket.destroy(), deadlineMs);
-    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      clearInterval(pump);
-      clearTimeout(deadline);
-      resolve({ answer, elapsedMs: performance.now() - started, piecesSent });
-    });
-    socket.write(head, 'latin1');
-  });
-}
 
 /** Count of status lines in a raw answer: more than one means a second (smuggled) request was answered. */
 const responsesIn = (raw: string): number => raw.match(/HTTP\/1\.[01] \d{3} /g)?.length ?? 0;

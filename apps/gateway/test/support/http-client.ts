@@ -47,6 +47,31 @@ export function sendRaw(port: number, bytes: string, waitMs = 2000): Promise<str
   });
 }
 
+/**
+ * Writes `head` at once, then `rest` one piece every `everyMs` (a slow client), until the server closes the
+ * connection or `deadlineMs` passes; returns what came back, when, and how many pieces went out.
+ */
+export function trickle(port: number, head: string, rest: readonly string[], everyMs: number, deadlineMs: number): Promise<{ answer: string; elapsedMs: number; piecesSent: number }> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    let piecesSent = 0;
+    const pump = setInterval(() => {
+      if (piecesSent < rest.length && socket.writable) socket.write(rest[piecesSent++], 'latin1');
+    }, everyMs);
+    const deadline = setTimeout(() => socket.destroy(), deadlineMs);
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearInterval(pump);
+      clearTimeout(deadline);
+      resolve({ answer, elapsedMs: performance.now() - started, piecesSent });
+    });
+    socket.write(head, 'latin1');
+  });
+}
+
 /** The status code of a raw HTTP answer. */
 export function statusOf(rawAnswer: string): number {
   return Number(/^HTTP\/1\.1 (\d{3})/.exec(rawAnswer)?.[1] ?? 0);
