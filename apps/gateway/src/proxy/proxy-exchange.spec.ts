@@ -94,7 +94,7 @@ function makeExchange({ queued = false, rawHeaders = [] as string[], traceIdHead
     outbound: { traceId: TRACE_ID, spanId: 'b'.repeat(16), parentSpanId: 'c'.repeat(16), sampling: 'sampled', random: false },
   };
   const startUpstream = (): void => {
-    sut.matched = { template: '/api/', serverAddress: '127.0.0.1', serverPort: 8080 };
+    sut.matched = { template: '/api/', serverAddress: '127.0.0.1', serverPort: 8080, upstreamAddress: '127.0.0.1:8080' };
     sut.upstreamStarted(spans, { abort: () => void aborts.push('abort') }, performance.now());
   };
   return { sut, socket, response, recorded, logged, events, aborts, startUpstream };

@@ -29,8 +29,8 @@ export interface ExchangeSinks {
 export class ProxyExchange {
   /** The route's name for logs ('unmatched' until one matches). */
   route = 'unmatched';
-  /** The matched route's path template (metrics' http.route) and its upstream's address. */
-  matched?: { readonly template: string; readonly serverAddress: string; readonly serverPort: number };
+  /** The matched route's path template (metrics' http.route) and its upstream's address (host, port, `host:port` for the log). */
+  matched?: { readonly template: string; readonly serverAddress: string; readonly serverPort: number; readonly upstreamAddress: string };
   path: string;
   private spans?: ProxySpans;
   private upstreamCall?: UpstreamCall;
@@ -219,7 +219,7 @@ export class ProxyExchange {
       durationMs: Math.round(durationSeconds * 1e6) / 1000,
       bytesIn: (socket?.bytesRead ?? this.bytesReadBefore) - this.bytesReadBefore,
       bytesOut: (socket?.bytesWritten ?? this.bytesWrittenBefore) - this.bytesWrittenBefore,
-      upstreamAddress: matched === undefined || upstream === undefined ? undefined : `${matched.serverAddress}:${matched.serverPort}`,
+      upstreamAddress: upstream === undefined ? undefined : matched?.upstreamAddress,
       upstreamStatus: this.upstreamStatus,
       error: this.failure,
     });

@@ -47,7 +47,12 @@ export class ProxyService {
     this.config = config;
     this.routes = compileRoutes(config.routes, { upstream: config.ingressGateway.url, timeoutMs: config.ingressGateway.timeoutMs });
     this.upstreamPeers = new Map(this.routes.map((route) => [route, upstreamPeerAttributes(route, config.ingressGateway.serviceName)]));
-    this.matchedInfo = new Map(this.routes.map((route) => [route, { template: route.path, serverAddress: route.upstream.hostname.replace(/^\[|\]$/g, ''), serverPort: upstreamPort(route) }]));
+    this.matchedInfo = new Map(
+      this.routes.map((route) => {
+        const [serverAddress, serverPort] = [upstreamHost(route), upstreamPort(route)];
+        return [route, { template: route.path, serverAddress, serverPort, upstreamAddress: `${serverAddress}:${serverPort}` }];
+      }),
+    );
     this.dropRequestHeader = compileHeaderDropList(config.server.dropRequestHeaders);
     this.inboundOptions = { honorDebug: config.tracing.honorDebug };
     this.headerTags = Object.entries(config.tracing.requestHeaderTags).map(([header, tag]) => [header.toLowerCase(), tag] as const);
@@ -163,7 +168,7 @@ function addHeaderTags(attributes: Attributes, request: IncomingMessage, headerT
  * route's `serviceName`, else the ingress gateway's name for a route on it, else the route's own host.
  */
 function upstreamPeerAttributes(route: CompiledRoute, ingressServiceName: string): Attributes {
-  const host = route.upstream.hostname.replace(/^\[|\]$/g, '');
+  const host = upstreamHost(route);
   const serviceName = route.serviceName ?? (route.ownUpstream ? (route.host?.replace(/:\d+$/, '') ?? host) : ingressServiceName);
   return {
     [TAG.httpRoute]: route.path,
@@ -189,6 +194,11 @@ function requestBody(request: IncomingMessage, limit: number): Readable | undefi
   });
   request.once('error', (error) => counter.destroy(error));
   return request.pipe(counter);
+}
+
+/** The upstream's host name or address, an IPv6 address without its URL brackets. */
+function upstreamHost(route: CompiledRoute): string {
+  return route.upstream.hostname.replace(/^\[|\]$/g, '');
 }
 
 function upstreamPort(route: CompiledRoute): number {
