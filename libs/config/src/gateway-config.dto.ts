@@ -42,7 +42,7 @@ import {
   type ZipkinEncoding,
 } from './gateway-config.enums';
 import { IsBindHost } from './is-bind-host.validator';
-import { IsStringRecord } from './is-string-record.validator';
+import { HEADER_NAME, IsStringRecord } from './is-string-record.validator';
 import { IsHeaderTagMap, IsTagMap } from './is-tag-map.validator';
 
 const HTTP_URL: Parameters<typeof IsUrl>[0] = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
@@ -55,7 +55,6 @@ const ROUTE_PATH_MESSAGE = 'must be an absolute path without //, . or .. segment
 /** An RFC 9110 field name, optionally followed by `*` (a prefix); a bare `*` would drop everything. */
 const HEADER_PATTERN = /^[A-Za-z0-9!#$%&'+.^_`|~-]+\*?$/;
 const HEADER_PATTERN_MESSAGE = 'each value must be a header name, or a header-name prefix ending in *';
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 
 export class ServerConfig {
   @Min(0, { message: PORT_RANGE }) @Max(65535, { message: PORT_RANGE }) @IsInt() port!: number;
