@@ -15,7 +15,7 @@ import { CLOCK_TICKS_PER_SECOND, loadAverage, machineLine, processCpuTicks } fro
 import { HARNESS_CPU, SUT_CPU, pinProcess, pinningNote } from './bench-pinning';
 import { startPeers, type Peers } from './bench-peers';
 import { summariseCpuProfile } from './cpuprofile-summary';
-import { runLoad } from './load-generator';
+import { ensureWrk, runLoad } from './load-generator';
 import { BENCH_PATH, exitReasonOf, gatewayEnv, modeOf, type RunningSystem } from './systems-under-test';
 
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const modeKey = process.argv[2] ?? 'gateway-v2-json';
   const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
   mkdirSync(RUNS_DIR, { recursive: true });
+  ensureWrk();
   pinProcess(process.pid, HARNESS_CPU);
   process.stdout.write(`${machineLine()}\n${pinningNote()}\nprofiling ${modeKey === 'bare' ? 'the bare proxy' : `${GATEWAY_MAIN} (${modeKey})`}, ${CONNECTIONS} connections, ${seconds} s\n`);
   const profileName = `${modeKey}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;

@@ -18,6 +18,8 @@ export interface RunDescription {
   readonly settings: BenchSettings;
   readonly processWarmupSeconds: number;
   readonly connectionCounts: readonly number[];
+  /** wrk's version and how it is run. */
+  readonly loadGenerator: string;
 }
 
 /** Which gateway was measured: the commit, whether gateway sources differed from it, and when dist was built. */
@@ -43,11 +45,11 @@ export function resultsMarkdown(run: RunDescription, rows: readonly Row[]): stri
     `Machine: ${machine}`,
     `Gateway: ${gatewayBuild}`,
     `Finished: ${new Date().toISOString()}, load average ${loadAverage()}`,
-    `Setup: ${pinningNote()}. Load generator: autocannon (pipelining 1). Every system is started first (idle RSS read, then warmed up once for ${processWarmupSeconds} s at ${Math.max(...connectionCounts)} connections) and idles when not under test; rows are measured interleaved (per connection count, each system in turn), each with a ${settings.warmupSeconds} s warm-up and a ${settings.measureSeconds} s measured run. Upstream answers a fixed 1 KiB body on keep-alive connections. Gateway: defaults (access log on, gzip to the collector), reporter flush interval ${FLUSH_INTERVAL_MS} ms.`,
+    `Setup: ${pinningNote()}. Load generator: ${run.loadGenerator}. Every system is started first (idle RSS read, then warmed up once for ${processWarmupSeconds} s at ${Math.max(...connectionCounts)} connections) and idles when not under test; rows are measured interleaved (per connection count, each system in turn), each with a ${settings.warmupSeconds} s warm-up and a ${settings.measureSeconds} s measured run. Upstream answers a fixed 1 KiB body on keep-alive connections. Gateway: defaults (access log on, gzip to the collector), reporter flush interval ${FLUSH_INTERVAL_MS} ms.`,
     '',
     markdownTable(rows),
     '',
-    '## Targets (issue 5, this run only)',
+    '## Targets (issue 13, this run only)',
     '',
     ...targetLines(rows),
     '',

@@ -14,6 +14,7 @@ import { GATEWAY_MAIN } from '../apps/gateway/test/support/gateway-process';
 import { machineLine } from './bench-procfs';
 import { HARNESS_CPU, pinProcess, pinningNote } from './bench-pinning';
 import { startPeers } from './bench-peers';
+import { ensureWrk, loadGeneratorLine } from './load-generator';
 import { measureAll, type RunPlan } from './measure-all';
 import type { Row } from './measure-row';
 import { RESULTS_FILE, gatewayBuildLine, resultsMarkdown } from './results-file';
@@ -42,11 +43,13 @@ function planFromEnv(): RunPlan {
 async function main(): Promise<void> {
   if (!existsSync(GATEWAY_MAIN)) throw new Error(`${GATEWAY_MAIN} is missing: run npm run build first`);
   const plan = planFromEnv();
+  ensureWrk();
+  const loadGenerator = loadGeneratorLine();
   const gatewayBuild = gatewayBuildLine();
   // This process reads the gateway's access log and the peers' counts: it stays off the system under test's core.
   pinProcess(process.pid, HARNESS_CPU);
   const machine = machineLine();
-  process.stdout.write(`${machine}\n${pinningNote()}\n`);
+  process.stdout.write(`${machine}\n${pinningNote()}\nload generator: ${loadGenerator}\n`);
   const peers = await startPeers();
   const rows: Row[] = [];
   try {
@@ -54,7 +57,7 @@ async function main(): Promise<void> {
   } finally {
     await peers.stop();
   }
-  const markdown = resultsMarkdown({ machine, gatewayBuild, settings: plan.settings, processWarmupSeconds: plan.processWarmupSeconds, connectionCounts: plan.connectionCounts }, rows);
+  const markdown = resultsMarkdown({ machine, gatewayBuild, settings: plan.settings, processWarmupSeconds: plan.processWarmupSeconds, connectionCounts: plan.connectionCounts, loadGenerator }, rows);
   writeFileSync(RESULTS_FILE, markdown);
   process.stdout.write(`\n${markdown}\nwritten to ${RESULTS_FILE}\n`);
 }
