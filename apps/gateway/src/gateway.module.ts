@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { Meter, Tracer } from '@opentelemetry/api';
 import { GatewayConfigModule, type GatewayConfig } from '@app/config';
-import { TelemetryModule, type BufferedLineWriter } from '@app/tracing';
+import { TelemetryModule, type BufferedLineWriter, type TelemetryHandles } from '@app/tracing';
 import { UpstreamClientModule } from '@app/upstream-client';
 import { ACCESS_LOG_WRITER, AccessLog } from './proxy/access-log';
 import { ProxyController } from './proxy/proxy.controller';
@@ -14,8 +13,8 @@ export interface GatewayModuleOptions {
   /** Where access-log lines go (stdout in production). */
   readonly logWriter: BufferedLineWriter;
   readonly lifecycle: GatewayLifecycle;
-  /** The one tracer and meter of the app (startTelemetry). */
-  readonly telemetry: { readonly tracer: Tracer; readonly meter: Meter };
+  /** The one tracer, meter and local histograms of the app (startTelemetry). */
+  readonly telemetry: TelemetryHandles;
 }
 
 /** The proxy port's app. */

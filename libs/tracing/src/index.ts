@@ -17,7 +17,8 @@ export {
 export { GatewaySampler, INBOUND_SAMPLING_KEY, SAMPLER_RATIO_KEY, ZIPKIN_DEBUG_ATTRIBUTE } from './sdk/gateway-sampler';
 export { contextFromInbound, startProxySpans, type ProxySpanOptions, type ProxySpans } from './sdk/gateway-spans';
 export { spanTimeAt } from './sdk/span-clock';
-export { METER, TRACER, TelemetryModule } from './sdk/telemetry.module';
+export { LOCAL_HISTOGRAMS, METER, TRACER, TelemetryModule, type TelemetryHandles } from './sdk/telemetry.module';
+export { LocalHistogramProducer, type LocalHistogram } from './sdk/local-histograms';
 export { startTelemetry, TRACER_NAME, type Telemetry } from './sdk/start-telemetry';
 export { staticTagsOf } from './sdk/static-tags';
 export { ExportingSpanProcessor } from './sdk/exporting-span-processor';

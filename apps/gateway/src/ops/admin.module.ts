@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import type { Meter, Tracer } from '@opentelemetry/api';
-import { TelemetryModule } from '@app/tracing';
+import { TelemetryModule, type TelemetryHandles } from '@app/tracing';
 import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { EventLoopMetrics } from './event-loop-metrics';
 import { GATEWAY_LIFECYCLE, PROMETHEUS_EXPORTER, type GatewayLifecycle } from './gateway-lifecycle';
@@ -13,7 +12,7 @@ export interface AdminModuleOptions {
   readonly lifecycle: GatewayLifecycle;
   readonly prometheus: PrometheusExporter;
   readonly buildInfo: BuildInfo;
-  readonly telemetry: { readonly tracer: Tracer; readonly meter: Meter };
+  readonly telemetry: TelemetryHandles;
 }
 
 /** The admin port's app: health and metrics, never proxied, never traced. */

@@ -2,7 +2,7 @@ import { context, diag, metrics, trace, type Meter, type Tracer } from '@opentel
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '@app/config';
@@ -11,22 +11,16 @@ import type { SpanSink } from '../zipkin/zipkin-span-sink';
 import { ExportingSpanProcessor } from './exporting-span-processor';
 import { GatewayIdGenerator } from './trace-id-generator';
 import { GatewaySampler } from './gateway-sampler';
+import { LocalHistogramProducer } from './local-histograms';
 
 export const TRACER_NAME = 'external-proxy';
 
-/**
- * The HTTP semconv durations (unit `s`) under the names Prometheus users expect: the exporter writes no unit
- * suffix of its own, so `http.server.request.duration` would read `http_server_request_duration`.
- */
-const PROMETHEUS_UNIT_VIEWS: ViewOptions[] = [
-  { instrumentName: 'http.server.request.duration', name: 'http.server.request.duration_seconds' },
-  { instrumentName: 'http.client.request.duration', name: 'http.client.request.duration_seconds' },
-];
-
-/** The running OpenTelemetry SDK: our tracer, the Prometheus reader, and an orderly stop. */
+/** The running OpenTelemetry SDK: our tracer, meter and request-path histograms, the Prometheus reader, and an orderly stop. */
 export interface Telemetry {
   readonly tracer: Tracer;
   readonly meter: Meter;
+  /** Histograms recorded per request, exported by the same reader under the meter's scope. */
+  readonly histograms: LocalHistogramProducer;
   readonly prometheus: PrometheusExporter;
   /** Flushes queued spans (bounded by the sink's close timeout) and stops the providers. */
   shutdown(): Promise<void>;
@@ -42,8 +36,10 @@ export function startTelemetry(tracing: TracingConfig, createSinks: (meter: Mete
   if (running !== undefined) throw new Error('external-proxy: telemetry is already started');
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: tracing.serviceName });
 
-  const prometheus = new PrometheusExporter({ preventServerStart: true });
-  const meterProvider = new MeterProvider({ resource, readers: [prometheus], views: PROMETHEUS_UNIT_VIEWS });
+  // The meter's scope: name only (getMeter's version is empty, no schema URL), so otel_scope_name is all Prometheus shows.
+  const histograms = new LocalHistogramProducer({ name: TRACER_NAME });
+  const prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [histograms] });
+  const meterProvider = new MeterProvider({ resource, readers: [prometheus] });
   metrics.setGlobalMeterProvider(meterProvider);
   const meter = meterProvider.getMeter(TRACER_NAME);
 
@@ -61,6 +57,7 @@ export function startTelemetry(tracing: TracingConfig, createSinks: (meter: Mete
   const telemetry: Telemetry = {
     tracer: tracerProvider.getTracer(TRACER_NAME),
     meter,
+    histograms,
     prometheus,
     async shutdown(): Promise<void> {
       await tracerProvider.shutdown().catch((error: unknown) => diag.error('external-proxy: span flush failed', error));
