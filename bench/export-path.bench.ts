@@ -143,11 +143,11 @@ function proxyRequests(tracer: Tracer): () => void {
     clientPort = clientPort === 60999 ? 40000 : clientPort + 1;
     const spans = startProxySpans(tracer, extractInboundTrace(noHeaders), {
       name: 'GET kib',
-      serverAttributes: {
+      serverAttributes: () => ({
         [TAG.httpMethod]: 'GET', [TAG.httpPath]: '/kib', [TAG.httpRoute]: '/kib', [TAG.requestId]: randomUUID(),
         [ENDPOINT_ATTRIBUTE.peerAddress]: '127.0.0.1', [ENDPOINT_ATTRIBUTE.peerPort]: clientPort,
-      },
-      clientAttributes: { [TAG.httpMethod]: 'GET', [TAG.httpPath]: '/kib', ...upstreamPeer },
+      }),
+      clientAttributes: () => ({ [TAG.httpMethod]: 'GET', [TAG.httpPath]: '/kib', ...upstreamPeer }),
     });
     spans.client.setAttribute(TAG.httpStatusCode, String(200));
     spans.client.end();

@@ -32,6 +32,8 @@ export interface SystemUnderTest {
   readonly b3Sampled?: '0' | '1';
   /** Whether it runs alone on the SUT CPU (the upstream measured directly stays on the harness CPU). */
   readonly onSutCpu: boolean;
+  /** Measured by a plain `npm run bench`; the others only when BENCH_SYSTEMS names them. */
+  readonly inDefaultRun: boolean;
   start(peers: Peers): Promise<RunningSystem>;
 }
 
@@ -41,12 +43,15 @@ export interface GatewayMode {
   readonly apiVersion: 'v1' | 'v2';
   readonly encoding: 'json' | 'thrift';
   readonly samplerArg: 0 | 1;
+  /** V8 flags instead of GATEWAY_NODE_FLAGS: a mode that measures what those flags cost or save. */
+  readonly nodeFlags?: readonly string[];
 }
 
 const GATEWAY_MODES: readonly GatewayMode[] = [
   { key: 'gateway-v2-json', label: 'gateway V2 JSON 100%', apiVersion: 'v2', encoding: 'json', samplerArg: 1 },
   { key: 'gateway-v1-thrift', label: 'gateway V1 Thrift 100%', apiVersion: 'v1', encoding: 'thrift', samplerArg: 1 },
   { key: 'gateway-v2-json-0', label: 'gateway V2 JSON 0%', apiVersion: 'v2', encoding: 'json', samplerArg: 0 },
+  { key: 'gateway-v2-json-v8-default', label: 'gateway V2 JSON 100%, V8 default semi-space', apiVersion: 'v2', encoding: 'json', samplerArg: 1, nodeFlags: [] },
 ];
 
 export const UPSTREAM_DIRECT: SystemUnderTest = {
@@ -55,6 +60,7 @@ export const UPSTREAM_DIRECT: SystemUnderTest = {
   kind: 'upstream',
   spansPerRequest: 0,
   onSutCpu: false,
+  inDefaultRun: true,
   start: (peers) => Promise.resolve({ pid: peers.pid, url: `${peers.upstreamUrl}${BENCH_PATH}`, forgetOutput: () => undefined, exitReason: () => undefined, stop: () => Promise.resolve() }),
 };
 
@@ -64,6 +70,7 @@ export const BARE_PROXY: SystemUnderTest = {
   kind: 'bare',
   spansPerRequest: 0,
   onSutCpu: true,
+  inDefaultRun: true,
   start: startBareProxyProcess,
 };
 
@@ -75,6 +82,7 @@ export function gatewaySystem(mode: GatewayMode): SystemUnderTest {
     spansPerRequest: mode.samplerArg === 1 ? 2 : 0,
     b3Sampled: mode.samplerArg === 1 ? '1' : '0',
     onSutCpu: true,
+    inDefaultRun: mode.nodeFlags === undefined,
     start: (peers) => startGatewayProcess(peers, mode),
   };
 }
@@ -83,7 +91,7 @@ export const ALL_SYSTEMS: readonly SystemUnderTest[] = [UPSTREAM_DIRECT, BARE_PR
 
 /** The gateway as `npm start` runs it (access log on, defaults), pointed at the peers, pinned alone. */
 export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Promise<RunningSystem> {
-  const gateway = await startGateway(gatewayEnv(peers, mode));
+  const gateway = await startGateway(gatewayEnv(peers, mode), undefined, mode.nodeFlags);
   const pid = gateway.child.pid;
   if (pid === undefined) throw new Error('gateway has no pid');
   pinProcess(pid, SUT_CPU);

@@ -103,20 +103,11 @@ export class ProxyService {
   private forward(exchange: ProxyExchange, route: CompiledRoute, upstreamPath: string, query: string, method: string): void {
     const { request, requestId } = exchange;
     const inbound = extractInboundTrace(request.headers, this.inboundOptions);
-    const serverAttributes: Attributes = {
-      [TAG.httpMethod]: method,
-      [TAG.httpPath]: exchange.path,
-      [TAG.httpRoute]: route.path,
-      [TAG.requestId]: requestId,
-      [ENDPOINT_ATTRIBUTE.peerAddress]: request.socket.remoteAddress,
-      [ENDPOINT_ATTRIBUTE.peerPort]: request.socket.remotePort,
-    };
-    if (this.headerTags.length > 0) addHeaderTags(serverAttributes, request, this.headerTags);
     const dispatchedAt = performance.now();
     const spans = startProxySpans(this.tracer, inbound, {
       name: `${method} ${route.label}`,
-      serverAttributes,
-      clientAttributes: { [TAG.httpMethod]: method, [TAG.httpPath]: upstreamPath, ...this.upstreamPeers.get(route) },
+      serverAttributes: () => this.serverSpanAttributes(exchange, route, method),
+      clientAttributes: () => ({ [TAG.httpMethod]: method, [TAG.httpPath]: upstreamPath, ...this.upstreamPeers.get(route) }),
       serverStartTime: spanTimeAt(exchange.arrivedAt),
       clientStartTime: spanTimeAt(dispatchedAt),
       samplerRatio: route.samplerArg,
@@ -147,6 +138,21 @@ export class ProxyService {
       (error) => exchange.upstreamSettled(body?.errored instanceof PayloadTooLargeError ? body.errored : error),
     );
     exchange.upstreamStarted(spans, call, dispatchedAt);
+  }
+
+  /** The SERVER span's attributes: the request as received, the route, the caller's address. */
+  private serverSpanAttributes(exchange: ProxyExchange, route: CompiledRoute, method: string): Attributes {
+    const { request } = exchange;
+    const attributes: Attributes = {
+      [TAG.httpMethod]: method,
+      [TAG.httpPath]: exchange.path,
+      [TAG.httpRoute]: route.path,
+      [TAG.requestId]: exchange.requestId,
+      [ENDPOINT_ATTRIBUTE.peerAddress]: request.socket.remoteAddress,
+      [ENDPOINT_ATTRIBUTE.peerPort]: request.socket.remotePort,
+    };
+    if (this.headerTags.length > 0) addHeaderTags(attributes, request, this.headerTags);
+    return attributes;
   }
 }
 

@@ -40,9 +40,12 @@ process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
 /** How long a stopping gateway may take before it is killed (drain and flush are bounded well below). */
 const STOP_DEADLINE_MS = 20_000;
 
-/** Starts the gateway on random loopback ports with the given environment (over a clean one). */
-export async function startGateway(env: Readonly<Record<string, string>>, timeoutMs = 15_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], {
+/**
+ * Starts the gateway on random loopback ports with the given environment (over a clean one); `nodeFlags`
+ * replaces GATEWAY_NODE_FLAGS only where a benchmark compares V8 settings.
+ */
+export async function startGateway(env: Readonly<Record<string, string>>, timeoutMs = 15_000, nodeFlags: readonly string[] = GATEWAY_NODE_FLAGS): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, GATEWAY_MAIN], {
     env: { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', GATEWAY_HOST: '127.0.0.1', ADMIN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

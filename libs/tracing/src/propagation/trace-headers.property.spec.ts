@@ -212,7 +212,7 @@ describe(formatTraceHeaders.name, () => {
     ),
   );
   const tracerKeys = fc.constantFrom(...tracers.keys());
-  const OPTIONS = { name: 'get fuzz', serverAttributes: {}, clientAttributes: {} };
+  const OPTIONS = { name: 'get fuzz', serverAttributes: () => ({}), clientAttributes: () => ({}) };
 
   it('should emit only non-empty, well-formed headers for the outbound context derived from any inbound headers', () => {
     fc.assert(

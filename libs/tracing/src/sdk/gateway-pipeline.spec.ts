@@ -9,7 +9,7 @@ import { makeTracing } from './testing/in-memory-tracing';
 
 const TRACE_ID = '80f198ee56343ba864fe8b2a57d3eff7';
 const CALLER_SPAN_ID = 'e457b5a2e4d86bd1';
-const OPTIONS: ProxySpanOptions = { name: 'GET /api', serverAttributes: {}, clientAttributes: {} };
+const OPTIONS: ProxySpanOptions = { name: 'GET /api', serverAttributes: () => ({}), clientAttributes: () => ({}) };
 
 const MULTI_DEBUG = { 'x-b3-traceid': TRACE_ID, 'x-b3-spanid': CALLER_SPAN_ID, 'x-b3-flags': '1' };
 const SINGLE_DEBUG = { b3: `${TRACE_ID}-${CALLER_SPAN_ID}-d` };

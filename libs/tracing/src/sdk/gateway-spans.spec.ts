@@ -10,10 +10,13 @@ const TRACE_ID_64 = '64fe8b2a57d3eff7';
 const CALLER_SPAN_ID = 'e457b5a2e4d86bd1';
 const OTEL_TRACE_ID_64 = `0000000000000000${TRACE_ID_64}`;
 
+const SERVER_ATTRIBUTES: Attributes = { 'http.method': 'GET', 'http.path': '/api/orders' };
+const CLIENT_ATTRIBUTES: Attributes = { 'peer.service': 'istio-ingressgateway' };
+
 const OPTIONS: ProxySpanOptions = {
   name: 'GET /api',
-  serverAttributes: { 'http.method': 'GET', 'http.path': '/api/orders' },
-  clientAttributes: { 'peer.service': 'istio-ingressgateway' },
+  serverAttributes: () => SERVER_ATTRIBUTES,
+  clientAttributes: () => CLIENT_ATTRIBUTES,
 };
 
 const caller = (sampling: InboundTrace['sampling'], traceId = TRACE_ID_128): InboundTrace => ({ ids: { traceId, spanId: CALLER_SPAN_ID }, sampling });
@@ -38,8 +41,8 @@ describe('gateway-spans', () => {
       const { outbound, server, client, exported } = run(sampler, inbound, ratio);
       const debug: Attributes = sampling === 'debug' ? { [ZIPKIN_DEBUG_ATTRIBUTE]: true } : {};
       expect(exported).toEqual<SpanSummary[]>([
-        { name: 'GET /api', kind: SpanKind.CLIENT, traceId: otelTraceId, id: client.spanId, parentId: server.spanId, attributes: { ...OPTIONS.clientAttributes, ...debug } },
-        { name: 'GET /api', kind: SpanKind.SERVER, traceId: otelTraceId, id: server.spanId, parentId: CALLER_SPAN_ID, attributes: { ...OPTIONS.serverAttributes, ...debug } },
+        { name: 'GET /api', kind: SpanKind.CLIENT, traceId: otelTraceId, id: client.spanId, parentId: server.spanId, attributes: { ...CLIENT_ATTRIBUTES, ...debug } },
+        { name: 'GET /api', kind: SpanKind.SERVER, traceId: otelTraceId, id: server.spanId, parentId: CALLER_SPAN_ID, attributes: { ...SERVER_ATTRIBUTES, ...debug } },
       ]);
       expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling, random: false });
       expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
@@ -55,6 +58,18 @@ describe('gateway-spans', () => {
       expect(outbound).toEqual<OutboundTrace>({ traceId: inbound.ids?.traceId ?? '', spanId: client.spanId, parentSpanId: server.spanId, sampling: 'not_sampled', random: false });
       expect([server.spanId, client.spanId].filter((id) => !/^[0-9a-f]{16}$/.test(id))).toEqual([]);
       expect(new Set([CALLER_SPAN_ID, server.spanId, client.spanId]).size).toBe(3);
+    });
+
+    it.each<[string, SamplerName, InboundTrace, number]>([
+      ['a sampled request builds both', 'parentbased_always_on', caller('sampled'), 2],
+      ['a not-sampled caller builds none', 'parentbased_always_on', caller('not_sampled'), 0],
+      ['a request the ratio leaves out builds none', 'traceidratio', caller('deferred'), 0],
+    ])('should build span attributes only for spans that record: %s', (_case, sampler, inbound, built) => {
+      const { tracer } = makeTracing(sampler, 0, 128);
+      let calls = 0;
+      const counted = (): Attributes => ((calls += 1), {});
+      startProxySpans(tracer, inbound, { name: 'GET /api', serverAttributes: counted, clientAttributes: counted });
+      expect(calls).toBe(built);
     });
 
     it.each<[string, TraceIdBits, InboundTrace, RegExp, OutboundTrace['sampling']]>([

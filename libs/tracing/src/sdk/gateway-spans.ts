@@ -12,8 +12,12 @@ export interface ProxySpans {
 
 export interface ProxySpanOptions {
   readonly name: string;
-  readonly serverAttributes: Attributes;
-  readonly clientAttributes: Attributes;
+  /**
+   * Each span's attributes, built only when the span records: an unsampled request builds none (the SDK
+   * would validate and copy them before it even asks the sampler).
+   */
+  readonly serverAttributes: () => Attributes;
+  readonly clientAttributes: () => Attributes;
   /** When the request arrived and when its upstream call starts (spanTimeAt); the SDK's clock otherwise. */
   readonly serverStartTime?: HrTime;
   readonly clientStartTime?: HrTime;
@@ -62,8 +66,10 @@ export function contextFromInbound(inbound: InboundTrace, samplerRatio?: number)
  */
 export function startProxySpans(tracer: Tracer, inbound: InboundTrace, options: ProxySpanOptions): ProxySpans {
   const parent = contextFromInbound(inbound, options.samplerRatio);
-  const server = tracer.startSpan(options.name, { kind: SpanKind.SERVER, attributes: options.serverAttributes, startTime: options.serverStartTime }, parent);
-  const client = tracer.startSpan(options.name, { kind: SpanKind.CLIENT, attributes: options.clientAttributes, startTime: options.clientStartTime }, trace.setSpan(parent, server));
+  const server = tracer.startSpan(options.name, { kind: SpanKind.SERVER, startTime: options.serverStartTime }, parent);
+  const client = tracer.startSpan(options.name, { kind: SpanKind.CLIENT, startTime: options.clientStartTime }, trace.setSpan(parent, server));
+  if (server.isRecording()) server.setAttributes(options.serverAttributes());
+  if (client.isRecording()) client.setAttributes(options.clientAttributes());
   const clientContext = client.spanContext();
   const sampled = (clientContext.traceFlags & TraceFlags.SAMPLED) !== 0;
   const sampling: SamplingDecision = inbound.sampling === 'debug' ? 'debug' : sampled ? 'sampled' : 'not_sampled';

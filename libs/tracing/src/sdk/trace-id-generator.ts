@@ -28,9 +28,15 @@ export class GatewayIdGenerator implements IdGenerator {
       this.pool = randomBytes(POOL_SIZE);
       this.offset = 0;
     }
-    const hex = this.pool.toString('hex', this.offset, this.offset + bytes);
+    const start = this.offset;
     this.offset += bytes;
     // An all-zero id is invalid in B3 and W3C; 2^-64 odds, but never emit one.
-    return /^0+$/.test(hex) ? this.randomHex(bytes) : hex;
+    return this.allZero(start, this.offset) ? this.randomHex(bytes) : this.pool.toString('hex', start, this.offset);
+  }
+
+  /** Stops at the first non-zero byte: almost always the first. */
+  private allZero(start: number, end: number): boolean {
+    for (let i = start; i < end; i += 1) if (this.pool[i] !== 0) return false;
+    return true;
   }
 }
