@@ -63,7 +63,7 @@ export function markdownTable(rows: readonly Row[]): string {
   return lines.map((line) => `| ${line.join(' | ')} |`).join('\n');
 }
 
-type Verdict = 'met' | 'NOT met' | 'not measured' | 'invalid';
+type Verdict = 'met' | 'NOT met' | 'not measured' | 'invalid' | 'reference';
 
 interface TargetLine {
   readonly verdict: Verdict;
@@ -109,6 +109,9 @@ export function targetLines(rows: readonly Row[]): string[] {
     const at64 = find(rows, key, 64);
     lines.push(target(rows, [at64], `${key} peak RSS ≤ 160 MiB at 64 connections`, () => (at64?.peakRssMiB ?? NaN) <= 160, () => `${(at64?.peakRssMiB ?? NaN).toFixed(1)} MiB`));
   }
+  const floor = find(rows, 'nest-floor', 64);
+  const floorRatio = floor === undefined ? NaN : (ratios(rows, floor).throughput ?? NaN);
+  if (floor !== undefined) lines.push({ verdict: 'reference', text: `Nest + Fastify floor (no work of ours) req/s ÷ bare at 64 connections: ${floorRatio.toFixed(2)}` });
   const harnessBound = rows.filter(isHarnessBound);
   if (harnessBound.length > 0) lines.push({ verdict: 'invalid', text: `harness-bound rows (load core ≥ ${HARNESS_BOUND_PERCENT}% busy while the system under test had headroom): ${harnessBound.map((row) => `${row.system.key} c=${row.connections}`).join(', ')}` });
   return lines.map((line) => `- **${line.verdict}** ${line.text}`);
@@ -124,4 +127,5 @@ export const COLUMN_NOTES = [
   'CPU0 ref ms: median time of a fixed integer loop on CPU 0 just before the run (lower = faster). This VM reports no steal time, so a slower host shows only here: compare ratios between rows with similar values. Rows are measured interleaved (for each connection count, every system in turn), so each ratio pairs runs taken within about a minute.',
   'check: INVALID when a request failed, the collector did not get 2 spans per sampled request (0 otherwise), or sampled upstream requests lacked valid B3 headers. "disturbed" marks rows where other processes took more than 10% of CPU 0 (such a row is measured once more, up to 3 times per run, and the less disturbed attempt is kept).',
   'upstream direct: the upstream on CPU 1 beside the load generator, no proxy: the harness ceiling, not a system pinned alone.',
+  'Nest + Fastify floor: the bare proxy\'s forwarding in a Nest controller on Fastify, configured as the gateway\'s port (bench/nest-floor-proxy.ts): the framework\'s own cost, the least the gateway can cost while it keeps its controller.',
 ];

@@ -3,8 +3,8 @@
  * 64 connections for BENCH_PROFILE_SECONDS (default 10) after BENCH_PROFILE_WARMUP_SECONDS (default 5: the
  * gateway's JIT needs that long to settle); stopped with SIGTERM (exit 0 writes the profile to bench/.runs),
  * then summarised over the measured load only.
- *   node dist-tools/bench/profile.js [gateway-v2-json|gateway-v1-thrift|gateway-v2-json-0|bare]
- * `bare` profiles the reference proxy the same way, to compare frame by frame.
+ *   node dist-tools/bench/profile.js [gateway-v2-json|gateway-v1-thrift|gateway-v2-json-0|bare|nest-floor]
+ * `bare` and `nest-floor` profile the reference proxies the same way, to compare frame by frame.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
@@ -21,6 +21,8 @@ import { BENCH_PATH, exitReasonOf, gatewayEnv, modeOf, type RunningSystem } from
 const REPOSITORY_ROOT = join(__dirname, '..', '..');
 const RUNS_DIR = join(REPOSITORY_ROOT, 'bench', '.runs');
 const CONNECTIONS = 64;
+/** The reference proxies, profiled like the gateway to compare frame by frame. */
+const REFERENCE_SCRIPTS: Readonly<Record<string, string>> = { bare: 'bare-proxy.js', 'nest-floor': 'nest-floor-proxy.js' };
 
 /**
  * The gateway as startGateway runs it (or the bare proxy), plus the profiler flags: Node 20 refuses --cpu-prof
@@ -28,8 +30,9 @@ const CONNECTIONS = 64;
  */
 async function startProfiled(peers: Peers, target: string, profileName: string): Promise<RunningSystem> {
   const profiler = ['--cpu-prof', `--cpu-prof-dir=${RUNS_DIR}`, `--cpu-prof-name=${profileName}`];
-  const bare = target === 'bare';
-  const args = bare ? [...profiler, join(__dirname, 'bare-proxy.js'), '0', peers.upstreamUrl] : [...profiler, ...GATEWAY_NODE_FLAGS, GATEWAY_MAIN];
+  const reference = REFERENCE_SCRIPTS[target];
+  const bare = reference !== undefined;
+  const args = bare ? [...profiler, join(__dirname, reference), '0', peers.upstreamUrl] : [...profiler, ...GATEWAY_NODE_FLAGS, GATEWAY_MAIN];
   const env = bare ? { PATH: process.env.PATH ?? '' } : { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', GATEWAY_HOST: '127.0.0.1', ADMIN_HOST: '127.0.0.1', ...gatewayEnv(peers, modeOf(target)) };
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
   mkdirSync(RUNS_DIR, { recursive: true });
   ensureWrk();
   pinProcess(process.pid, HARNESS_CPU);
-  process.stdout.write(`${machineLine()}\n${pinningNote()}\nprofiling ${modeKey === 'bare' ? 'the bare proxy' : `${GATEWAY_MAIN} (${modeKey})`}, ${CONNECTIONS} connections, ${seconds} s\n`);
+  process.stdout.write(`${machineLine()}\n${pinningNote()}\nprofiling ${modeKey in REFERENCE_SCRIPTS ? `the reference proxy ${modeKey}` : `${GATEWAY_MAIN} (${modeKey})`}, ${CONNECTIONS} connections, ${seconds} s\n`);
   const profileName = `${modeKey}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`;
   const peers = await startPeers();
   try {

@@ -7,7 +7,7 @@
  * BENCH_PROCESS_WARMUP_SECONDS (once per started system, at the highest connection count, default 5: the
  * gateway needs ~5 s of load before its JIT settles, and the 1-connection row would otherwise measure a cold
  * process), BENCH_CONNECTIONS (default 1,16,64), BENCH_SYSTEMS (keys to run, default all: upstream,bare,
- * gateway-v2-json,gateway-v1-thrift,gateway-v2-json-0; gateway-v2-json-v8-default, the V2 JSON gateway without
+ * nest-floor,gateway-v2-json,gateway-v1-thrift,gateway-v2-json-0; gateway-v2-json-v8-default, the V2 JSON gateway without
  * --max-semi-space-size=4, runs only when named).
  */
 import { existsSync, writeFileSync } from 'node:fs';

@@ -25,7 +25,7 @@ export interface RunningSystem {
 export interface SystemUnderTest {
   readonly key: string;
   readonly label: string;
-  readonly kind: 'upstream' | 'bare' | 'gateway';
+  readonly kind: 'upstream' | 'bare' | 'floor' | 'gateway';
   /** Spans the collector must receive per proxied request. */
   readonly spansPerRequest: 0 | 2;
   /** The X-B3-Sampled value the upstream must see; undefined = no B3 headers expected. */
@@ -71,7 +71,18 @@ export const BARE_PROXY: SystemUnderTest = {
   spansPerRequest: 0,
   onSutCpu: true,
   inDefaultRun: true,
-  start: startBareProxyProcess,
+  start: (peers) => startReferenceProcess('bare-proxy.js', peers),
+};
+
+/** The bare proxy's forwarding behind a Nest controller on Fastify: what the framework alone costs. */
+export const NEST_FLOOR_PROXY: SystemUnderTest = {
+  key: 'nest-floor',
+  label: 'Nest + Fastify floor (bare forwarding in a controller)',
+  kind: 'floor',
+  spansPerRequest: 0,
+  onSutCpu: true,
+  inDefaultRun: true,
+  start: (peers) => startReferenceProcess('nest-floor-proxy.js', peers),
 };
 
 export function gatewaySystem(mode: GatewayMode): SystemUnderTest {
@@ -87,7 +98,7 @@ export function gatewaySystem(mode: GatewayMode): SystemUnderTest {
   };
 }
 
-export const ALL_SYSTEMS: readonly SystemUnderTest[] = [UPSTREAM_DIRECT, BARE_PROXY, ...GATEWAY_MODES.map(gatewaySystem)];
+export const ALL_SYSTEMS: readonly SystemUnderTest[] = [UPSTREAM_DIRECT, BARE_PROXY, NEST_FLOOR_PROXY, ...GATEWAY_MODES.map(gatewaySystem)];
 
 /** The gateway as `npm start` runs it (access log on, defaults), pointed at the peers, pinned alone. */
 export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Promise<RunningSystem> {
@@ -135,16 +146,17 @@ export function modeOf(key: string): GatewayMode {
   return mode;
 }
 
-async function startBareProxyProcess(peers: Peers): Promise<RunningSystem> {
-  const { command, args } = onCpu(SUT_CPU, process.execPath, [join(__dirname, 'bare-proxy.js'), '0', peers.upstreamUrl]);
+/** A reference proxy of bench/ (`<script> 0 <upstreamUrl>`, prints its port), pinned alone. */
+async function startReferenceProcess(script: string, peers: Peers): Promise<RunningSystem> {
+  const { command, args } = onCpu(SUT_CPU, process.execPath, [join(__dirname, script), '0', peers.upstreamUrl]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const firstLine = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`bare proxy exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
   const { port } = JSON.parse(firstLine) as { port: number };
-  if (child.pid === undefined) throw new Error('bare proxy has no pid');
+  if (child.pid === undefined) throw new Error(`${script} has no pid`);
   return {
     pid: child.pid,
     url: `http://127.0.0.1:${port}${BENCH_PATH}`,
