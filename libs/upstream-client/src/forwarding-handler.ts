@@ -64,9 +64,7 @@ export class ForwardingHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200 || this.settled) return;
     this.options.onHeaders?.();
     try {
-      const writable = this.target({ status: statusCode, rawHeaders: headerStrings(controller.rawHeaders) });
-      writable.on('drain', () => this.drained(controller));
-      this.writable = writable;
+      this.writable = this.target({ status: statusCode, rawHeaders: headerStrings(controller.rawHeaders) });
     } catch (error) {
       // Headers the client's response refuses: nothing was sent, the upstream answer counts as malformed.
       controller.abort(error instanceof Error ? error : new Error(String(error)));
@@ -77,6 +75,8 @@ export class ForwardingHandler implements Dispatcher.DispatchHandler {
     if (this.settled || this.writable === undefined || this.writable.write(chunk)) return;
     controller.pause();
     if (this.stallTimer === undefined) {
+      // Listened for only once the target pushes back (most responses never do), once per pause.
+      this.writable.once('drain', () => this.drained(controller));
       this.stallTimer = setTimeout(() => this.abort(new ClientStalledError(this.options.stallTimeoutMs)), this.options.stallTimeoutMs);
     }
   }

@@ -63,7 +63,8 @@ export class ProxyExchange {
     sinks.metrics.started(request.method ?? 'GET');
     this.bytesReadBefore = request.socket?.bytesRead ?? 0;
     this.bytesWrittenBefore = request.socket?.bytesWritten ?? 0;
-    response.once('close', () => this.finish());
+    (response as OwnedResponse)[EXCHANGE] = this;
+    response.on('close', finishOwningExchange);
     // A pipelined request's response waits for the connection until the earlier ones are done; Node emits no
     // `close` on it if the connection closes first, so the connection is watched until the response gets it.
     if (response.socket === null && request.socket !== null) {
@@ -171,6 +172,11 @@ export class ProxyExchange {
     this.leaveQueue = undefined;
   }
 
+  /** The response closed (finished or cut): for the shared `close` listener only. */
+  finishOnClose(): void {
+    this.finish();
+  }
+
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
@@ -224,6 +230,16 @@ export class ProxyExchange {
       error: this.failure,
     });
   }
+}
+
+/** The exchange that owns a response: its `close` listener is one shared function, not a closure per request. */
+const EXCHANGE = Symbol('ProxyExchange');
+
+type OwnedResponse = ServerResponse & { [EXCHANGE]?: ProxyExchange };
+
+/** `close` ends the owning exchange (once: finish() runs only the first time). */
+function finishOwningExchange(this: OwnedResponse): void {
+  this[EXCHANGE]?.finishOnClose();
 }
 
 /** A 5xx or an abort is an error (Zipkin's `error` tag); the tag carries the reason when there is one. */
