@@ -16,6 +16,8 @@ export interface Row {
   readonly connections: number;
   readonly load: LoadResult;
   readonly cpuMicrosPerRequest: number;
+  /** V8 heap bytes allocated per 2xx response over the measured run (alloc-probe); NaN when unknown. */
+  readonly heapBytesPerRequest: number;
   /** Share of one core the system under test used over the measured run. */
   readonly sutCorePercent: number;
   /** Busy share of the SUT CPU not spent by the system under test (other engineers' processes). */
@@ -46,6 +48,7 @@ export function deadRow(system: SystemUnderTest, connections: number, idleRssMiB
     connections,
     load,
     cpuMicrosPerRequest: NaN,
+    heapBytesPerRequest: NaN,
     sutCorePercent: NaN,
     idleRssMiB,
     peakRssMiB: NaN,
@@ -97,8 +100,10 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
   const before = snapshot(settled, running.pid);
   const peakReset = resetPeakRss(running.pid);
   const loadAtStart = loadAverage().split(' ')[0];
+  const allocatedBefore = await running.allocatedBytes();
   const load = await runLoad({ url: running.url, connections, seconds: settings.measureSeconds });
   const sutTicks = processCpuTicks(running.pid) - before.sutTicks;
+  const allocatedAfter = await running.allocatedBytes();
   const sutCpuAfter = coreTicks(SUT_CPU);
   const harnessCpuAfter = coreTicks(HARNESS_CPU);
   const loadAtEnd = loadAverage().split(' ')[0];
@@ -114,6 +119,7 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
     connections,
     load,
     cpuMicrosPerRequest: load.ok > 0 ? (cpuSeconds * 1e6) / load.ok : NaN,
+    heapBytesPerRequest: allocatedBefore === undefined || allocatedAfter === undefined || load.ok === 0 ? NaN : (allocatedAfter - allocatedBefore) / load.ok,
     sutCorePercent: (100 * cpuSeconds) / load.seconds,
     sutCpuOtherPercent: busyPercent(before.sutCpu, sutCpuAfter, system.onSutCpu ? sutTicks : 0),
     harnessCpuPercent: busyPercent(before.harnessCpu, harnessCpuAfter),

@@ -53,6 +53,8 @@ async function startProfiled(peers: Peers, target: string, profileName: string):
     url: `http://127.0.0.1:${port}${BENCH_PATH}`,
     forgetOutput: () => undefined,
     exitReason: () => exitReasonOf(child, []),
+    // Not preloaded under the profiler: allocation shows in the profile's GC share.
+    allocatedBytes: () => Promise.resolve(undefined),
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
       const code = await exited;

@@ -19,6 +19,8 @@ export interface RunningSystem {
   forgetOutput(): void;
   /** Undefined while the process runs; how it ended (and its last words) once it has exited. */
   exitReason(): string | undefined;
+  /** V8's total allocated bytes so far (alloc-probe); undefined for a process without the probe. */
+  allocatedBytes(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +63,15 @@ export const UPSTREAM_DIRECT: SystemUnderTest = {
   spansPerRequest: 0,
   onSutCpu: false,
   inDefaultRun: true,
-  start: (peers) => Promise.resolve({ pid: peers.pid, url: `${peers.upstreamUrl}${BENCH_PATH}`, forgetOutput: () => undefined, exitReason: () => undefined, stop: () => Promise.resolve() }),
+  start: (peers) =>
+    Promise.resolve({
+      pid: peers.pid,
+      url: `${peers.upstreamUrl}${BENCH_PATH}`,
+      forgetOutput: () => undefined,
+      exitReason: () => undefined,
+      allocatedBytes: () => Promise.resolve(undefined),
+      stop: () => Promise.resolve(),
+    }),
 };
 
 export const BARE_PROXY: SystemUnderTest = {
@@ -102,9 +112,10 @@ export const ALL_SYSTEMS: readonly SystemUnderTest[] = [UPSTREAM_DIRECT, BARE_PR
 
 /** The gateway as `npm start` runs it (access log on, defaults), pointed at the peers, pinned alone. */
 export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Promise<RunningSystem> {
-  const gateway = await startGateway(gatewayEnv(peers, mode), undefined, mode.nodeFlags);
+  const gateway = await startGateway({ ...gatewayEnv(peers, mode), NODE_OPTIONS: `--require ${ALLOC_PROBE}` }, undefined, mode.nodeFlags);
   const pid = gateway.child.pid;
   if (pid === undefined) throw new Error('gateway has no pid');
+  let probeReads = 0;
   pinProcess(pid, SUT_CPU);
   return {
     pid,
@@ -112,6 +123,11 @@ export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Prom
     // startGateway keeps every printed line; one access log line per request would grow without bound.
     forgetOutput: () => void gateway.output.splice(0, Math.max(0, gateway.output.length - 20)),
     exitReason: () => exitReasonOf(gateway.child, gateway.output),
+    allocatedBytes: async () => {
+      const sequence = (probeReads += 1);
+      gateway.child.kill('SIGUSR2');
+      return allocatedBytesOf(await gateway.waitForLine((line) => line.startsWith(`{"allocProbe":{"sequence":${sequence},`)));
+    },
     stop: async () => {
       const code = await gateway.stop('SIGTERM');
       if (code !== 0) process.stderr.write(`gateway exited with ${code}: ${gateway.output.slice(-5).join('\n')}\n`);
@@ -146,15 +162,25 @@ export function modeOf(key: string): GatewayMode {
   return mode;
 }
 
+/** Preloaded into every pinned system: SIGUSR2 prints its allocated bytes. */
+const ALLOC_PROBE = join(__dirname, 'alloc-probe.js');
+
+function allocatedBytesOf(probeLine: string): number {
+  return (JSON.parse(probeLine) as { allocProbe: { totalAllocatedBytes: number } }).allocProbe.totalAllocatedBytes;
+}
+
 /** A reference proxy of bench/ (`<script> 0 <upstreamUrl>`, prints its port), pinned alone. */
 async function startReferenceProcess(script: string, peers: Peers): Promise<RunningSystem> {
-  const { command, args } = onCpu(SUT_CPU, process.execPath, [join(__dirname, script), '0', peers.upstreamUrl]);
+  const { command, args } = onCpu(SUT_CPU, process.execPath, ['--require', ALLOC_PROBE, join(__dirname, script), '0', peers.upstreamUrl]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout });
+  const probeLines: Array<(line: string) => void> = [];
   const firstLine = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
+    lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+  lines.on('line', (line) => probeLines.shift()?.(line));
   const { port } = JSON.parse(firstLine) as { port: number };
   if (child.pid === undefined) throw new Error(`${script} has no pid`);
   return {
@@ -162,6 +188,11 @@ async function startReferenceProcess(script: string, peers: Peers): Promise<Runn
     url: `http://127.0.0.1:${port}${BENCH_PATH}`,
     forgetOutput: () => undefined,
     exitReason: () => exitReasonOf(child, []),
+    allocatedBytes: () =>
+      new Promise((resolve) => {
+        probeLines.push((line) => resolve(allocatedBytesOf(line)));
+        child.kill('SIGUSR2');
+      }),
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
