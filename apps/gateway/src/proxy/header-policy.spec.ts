@@ -105,9 +105,33 @@ describe('header-policy', () => {
         { ...ADDED, 'x-envoyish': 'kept' }],
       ['a header dropped by its exact name, not its longer relatives', ['x-internal-token', 's', 'X-Internal-Token-Id', 'kept'], {}, { ...ADDED, 'x-internal-token-id': 'kept' }],
       ['nothing dropped with an empty drop list', ['X-Envoy-Force-Trace', '1'], { drop: compileHeaderDropList([]) }, { ...ADDED, 'x-envoy-force-trace': '1' }],
+      ['everything end-to-end with only Connection: keep-alive', ['Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'User-Agent', 'ua', 'Cookie', 'a=1'], {},
+        { 'user-agent': 'ua', cookie: 'a=1', ...ADDED }],
+      ['a common header listed in Connection, in another casing', ['Cookie', 'a=1', 'connection', 'COOKIE', 'cookie', 'b=2', 'Accept', '*/*'], {}, { accept: '*/*', ...ADDED }],
+      ['common names in any casing, lowered', ['USER-AGENT', 'ua', 'accept-Encoding', 'gzip', 'Content-type', 'text/plain', 'cookie', 'a=1', 'COOKIE', 'b=2'], {},
+        { 'user-agent': 'ua', 'accept-encoding': 'gzip', 'content-type': 'text/plain', cookie: ['a=1', 'b=2'], ...ADDED }],
+      ['names as long as X-Forwarded-For and Connection kept apart from them', ['Accept-Encoding', 'gzip', 'Accept-Language', 'en', 'User-Agent', 'ua', 'Set-Cookie', 'odd'], {},
+        { 'accept-encoding': 'gzip', 'accept-language': 'en', 'user-agent': 'ua', 'set-cookie': 'odd', ...ADDED }],
+      ['X-Forwarded-For in capitals', ['X-FORWARDED-FOR', '203.0.113.1'], {}, { ...ADDED, 'x-forwarded-for': '203.0.113.1, 198.51.100.7' }],
+      ['a common header dropped by the drop list', ['Cookie', 'a=1', 'Accept', '*/*'], { drop: compileHeaderDropList(['COOKIE']) }, { accept: '*/*', ...ADDED }],
     ])('should handle %s', (_case, raw, context, expected) => {
       const withoutUndefined = Object.fromEntries(Object.entries(expected).filter(([, value]) => value !== undefined));
       expect(buildUpstreamHeaders(raw, makeContext(context))).toEqual(withoutUndefined);
+    });
+  });
+
+  describe('key order (Node writes headers in insertion order)', () => {
+    it.each<[string, () => OutgoingHttpHeaders, string[]]>([
+      ['upstream: the caller\'s names by first appearance, then host, forwarding, request id, trace', () => buildUpstreamHeaders(
+        ['Host', 'gw', 'User-Agent', 'ua', 'Cookie', 'a=1', 'Accept', '*/*', 'X-Forwarded-For', '203.0.113.1', 'cookie', 'b=2', 'X-Custom', '1', 'Accept-Encoding', 'gzip'], makeContext()),
+      ['user-agent', 'cookie', 'accept', 'x-custom', 'accept-encoding', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', ...Object.keys(OUR_B3_MULTI)]],
+      ['upstream: tracestate last, after our traceparent', () => buildUpstreamHeaders(['tracestate', 'vendor=caller', 'Accept', '*/*'], makeContext({ traceHeaders: OUR_TRACEPARENT, tracestate: 'vendor=caller' })),
+        ['accept', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', 'traceparent', 'tracestate']],
+      ['downstream: the upstream\'s names by first appearance', () => buildDownstreamHeaders(
+        ['content-type', 'text/html', 'Set-Cookie', 'a=1', 'date', 'd', 'set-cookie', 'b=2', 'x-envoy-upstream-service-time', '12', 'server', 'envoy']),
+      ['content-type', 'set-cookie', 'date', 'x-envoy-upstream-service-time', 'server']],
+    ])('should keep %s', (_case, build, keys) => {
+      expect(Object.keys(build())).toEqual(keys);
     });
   });
 
@@ -123,6 +147,13 @@ describe('header-policy', () => {
         'Trailer', 'Expires', 'Upgrade', 'h2c', 'Proxy-Authenticate', 'Basic', 'Content-Length', '12',
       ], { 'content-length': '12'}],
       ['the upstream\'s x-request-id left out (the exchange sets ours)', ['X-Request-Id', 'upstream-id'], {}],
+      ['a typical upstream answer whole', [
+        'content-type', 'text/html', 'content-length', '1683', 'date', 'Tue, 25 Nov 2026 07:00:00 GMT', 'x-envoy-upstream-service-time', '12', 'server', 'istio-envoy',
+      ], { 'content-type': 'text/html', 'content-length': '1683', date: 'Tue, 25 Nov 2026 07:00:00 GMT', 'x-envoy-upstream-service-time': '12', server: 'istio-envoy' }],
+      ['a Connection-listed common header, and Title-Case names lowered', ['Connection', 'close, Set-Cookie', 'Set-Cookie', 'a=1', 'Content-Type', 'text/html', 'SERVER', 'envoy'],
+        { 'content-type': 'text/html', server: 'envoy' }],
+      ['names an object inherits, forwarded as sent (not joined with Object\'s own)', ['Constructor', 'x', 'toString', 'y', 'hasOwnProperty', 'z'],
+        { constructor: 'x', tostring: 'y', hasownproperty: 'z' }],
     ])('should build %s', (_case, raw, expected) => {
       expect(buildDownstreamHeaders(raw)).toEqual(expected);
     });

@@ -6,8 +6,48 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'te
 
 /** Set by us, so never copied from the caller. */
 // Expect: Node already answered 100-continue to the caller; the upstream must not wait for a second one.
-const REPLACED_UPSTREAM: ReadonlySet<string> = new Set([...TRACE_HEADERS, 'expect', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id']);
-const REPLACED_DOWNSTREAM: ReadonlySet<string> = new Set(['x-request-id']);
+const REPLACED_UPSTREAM: readonly string[] = [...TRACE_HEADERS, 'expect', 'host', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id'];
+const REPLACED_DOWNSTREAM: readonly string[] = ['x-request-id'];
+
+/** Every name never copied in one direction, hop-by-hop included. */
+const SKIPPED_UPSTREAM: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...REPLACED_UPSTREAM]);
+const SKIPPED_DOWNSTREAM: ReadonlySet<string> = new Set([...HOP_BY_HOP, ...REPLACED_DOWNSTREAM]);
+
+/**
+ * Names common enough to be looked up rather than lower-cased. Node's parser hands over new strings, and V8
+ * looks a new string up in its string table each time it is used as a property key: lower-casing made one
+ * more new string per header, looked up by the set, the result's read and its write. A lookup here yields one
+ * of these interned literals instead.
+ */
+const COMMON_NAMES: readonly string[] = [
+  'accept', 'accept-encoding', 'accept-language', 'accept-ranges', 'access-control-allow-origin', 'age', 'authorization', 'cache-control',
+  'content-disposition', 'content-encoding', 'content-language', 'content-length', 'content-type', 'cookie', 'date', 'dnt', 'etag', 'expires',
+  'forwarded', 'if-match', 'if-modified-since', 'if-none-match', 'last-modified', 'location', 'origin', 'pragma', 'priority', 'range', 'referer',
+  'sec-ch-ua', 'sec-ch-ua-mobile', 'sec-ch-ua-platform', 'sec-fetch-dest', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-user', 'server',
+  'set-cookie', 'strict-transport-security', 'upgrade-insecure-requests', 'user-agent', 'vary', 'via', 'www-authenticate',
+  'x-content-type-options', 'x-envoy-upstream-service-time', 'x-frame-options', 'x-requested-with',
+];
+
+/** The value of a raw name whose direction never copies it (hop-by-hop, replaced, Proxy-*). */
+const NOT_COPIED = '';
+
+/** Raw name, as sent in lower case or Title-Case, → the name one direction copies it under, or NOT_COPIED. */
+function compileNameTable(skip: ReadonlySet<string>): ReadonlyMap<string, string> {
+  const table = new Map<string, string>();
+  for (const name of [...COMMON_NAMES, ...skip]) {
+    const copiedAs = skip.has(name) || name.startsWith('proxy-') ? NOT_COPIED : name;
+    table.set(name, copiedAs).set(name.replace(/(^|-)[a-z]/g, (start) => start.toUpperCase()), copiedAs);
+  }
+  return table;
+}
+
+interface CopyPolicy {
+  readonly skip: ReadonlySet<string>;
+  readonly names: ReadonlyMap<string, string>;
+}
+
+const UPSTREAM: CopyPolicy = { skip: SKIPPED_UPSTREAM, names: compileNameTable(SKIPPED_UPSTREAM) };
+const DOWNSTREAM: CopyPolicy = { skip: SKIPPED_DOWNSTREAM, names: compileNameTable(SKIPPED_DOWNSTREAM) };
 
 /** Whether a (lower-case) request header name is dropped before the request goes upstream. */
 export type HeaderFilter = (name: string) => boolean;
@@ -24,7 +64,11 @@ export function compileHeaderDropList(patterns: readonly string[]): HeaderFilter
     if (lower.endsWith('*')) prefixes.push(lower.slice(0, -1));
     else names.add(lower);
   }
-  return (name) => names.has(name) || prefixes.some((prefix) => name.startsWith(prefix));
+  return (name) => {
+    if (names.has(name)) return true;
+    for (const prefix of prefixes) if (name.startsWith(prefix)) return true;
+    return false;
+  };
 }
 
 export interface UpstreamHeaderContext {
@@ -42,41 +86,79 @@ export interface UpstreamHeaderContext {
   readonly drop: HeaderFilter;
 }
 
-/** Names listed in Connection are hop-by-hop for this message only. */
-function connectionListed(rawHeaders: readonly string[]): Set<string> | undefined {
+const CONNECTION = 'connection';
+const X_FORWARDED_FOR = 'x-forwarded-for';
+
+/** Which of the two headers that change how the others are copied a message has: most have neither. */
+const HAS_CONNECTION = 1;
+const HAS_FORWARDED_FOR = 2;
+
+/** Bit 0x20 set turns an ASCII capital into its small letter. */
+const ASCII_LOWER = 0x20;
+
+/**
+ * Compares length and first letter before lower-casing, so the common message (User-Agent and Set-Cookie
+ * share Connection's length, Accept-Encoding X-Forwarded-For's) is scanned without allocating.
+ */
+function scanSpecialHeaders(rawHeaders: readonly string[]): number {
+  let found = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === CONNECTION.length) {
+      if ((name.charCodeAt(0) | ASCII_LOWER) === 0x63 /* c */ && name.toLowerCase() === CONNECTION) found |= HAS_CONNECTION;
+    } else if (name.length === X_FORWARDED_FOR.length) {
+      if ((name.charCodeAt(0) | ASCII_LOWER) === 0x78 /* x */ && name.toLowerCase() === X_FORWARDED_FOR) found |= HAS_FORWARDED_FOR;
+    }
+  }
+  return found;
+}
+
+/**
+ * Names listed in Connection are hop-by-hop for this message only. Names `skip` drops anyway (`keep-alive`,
+ * `upgrade`) are left out, so the usual `Connection: keep-alive` builds no set.
+ */
+function connectionListed(rawHeaders: readonly string[], skip: ReadonlySet<string>): Set<string> | undefined {
   let listed: Set<string> | undefined;
-  for (const value of rawHeaderValues(rawHeaders, 'connection')) {
+  for (const value of rawHeaderValues(rawHeaders, CONNECTION)) {
     for (const token of value.split(',')) {
       const name = token.trim().toLowerCase();
-      if (name !== '') (listed ??= new Set()).add(name);
+      if (name !== '' && !skip.has(name)) (listed ??= new Set()).add(name);
     }
   }
   return listed;
 }
 
-const KEEP_ALL: HeaderFilter = () => false;
-
-/** Copies raw header pairs (duplicates kept, in order) except hop-by-hop, Proxy-*, the `skip` set and `drop`. */
-function copyEndToEnd(rawHeaders: readonly string[], skip: ReadonlySet<string>, drop: HeaderFilter = KEEP_ALL): OutgoingHttpHeaders {
-  const listed = connectionListed(rawHeaders);
+/**
+ * Copies raw header pairs (duplicates kept, in order) except `skip` (hop-by-hop included), Proxy-*,
+ * Connection-listed names and `drop`. Keys are inserted in order of first appearance: Node writes them so.
+ */
+function copyEndToEnd(rawHeaders: readonly string[], policy: CopyPolicy, found: number, drop?: HeaderFilter): OutgoingHttpHeaders {
+  const listed = (found & HAS_CONNECTION) === 0 ? undefined : connectionListed(rawHeaders, policy.skip);
   const headers: OutgoingHttpHeaders = {};
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || skip.has(name) || name.startsWith('proxy-') || listed?.has(name) || drop(name)) continue;
+    let name = policy.names.get(rawHeaders[i]);
+    if (name === undefined) {
+      name = rawHeaders[i].toLowerCase();
+      if (policy.skip.has(name) || name.startsWith('proxy-')) continue;
+    } else if (name === NOT_COPIED) continue;
+    if ((listed !== undefined && listed.has(name)) || (drop !== undefined && drop(name))) continue;
     const existing = headers[name];
     const value = rawHeaders[i + 1];
-    headers[name] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [String(existing), value];
+    // `constructor`, `toString`…: a name the object inherits is not a header already copied.
+    if (existing === undefined || !Object.hasOwn(headers, name)) headers[name] = value;
+    else if (Array.isArray(existing)) existing.push(value);
+    else headers[name] = [String(existing), value];
   }
   return headers;
 }
 
 /** Headers sent to the upstream: the caller's end-to-end headers, forwarding headers, request id, our trace. */
 export function buildUpstreamHeaders(rawHeaders: readonly string[], context: UpstreamHeaderContext): OutgoingHttpHeaders {
-  const headers = copyEndToEnd(rawHeaders, REPLACED_UPSTREAM, context.drop);
-  const priorForwardedFor = forwardedFor(rawHeaders);
+  const found = scanSpecialHeaders(rawHeaders);
+  const headers = copyEndToEnd(rawHeaders, UPSTREAM, found, context.drop);
   headers.host = context.host;
   if (context.clientAddress !== undefined) {
-    headers['x-forwarded-for'] = priorForwardedFor === undefined ? context.clientAddress : `${priorForwardedFor}, ${context.clientAddress}`;
+    headers[X_FORWARDED_FOR] = (found & HAS_FORWARDED_FOR) === 0 ? context.clientAddress : `${forwardedFor(rawHeaders)}, ${context.clientAddress}`;
   }
   headers['x-forwarded-proto'] = 'http';
   if (context.forwardedHost !== undefined) headers['x-forwarded-host'] = context.forwardedHost;
@@ -88,12 +170,12 @@ export function buildUpstreamHeaders(rawHeaders: readonly string[], context: Ups
 
 /** Headers sent back to the client: the upstream's end-to-end headers (the exchange adds our request id). */
 export function buildDownstreamHeaders(rawHeaders: readonly string[]): OutgoingHttpHeaders {
-  return copyEndToEnd(rawHeaders, REPLACED_DOWNSTREAM);
+  return copyEndToEnd(rawHeaders, DOWNSTREAM, scanSpecialHeaders(rawHeaders));
 }
 
-function forwardedFor(rawHeaders: readonly string[]): string | undefined {
-  const values = rawHeaderValues(rawHeaders, 'x-forwarded-for');
-  return values.length > 0 ? values.map((value) => value.trim()).join(', ') : undefined;
+/** The caller's X-Forwarded-For chain, its repeats joined in order; only called when there is one. */
+function forwardedFor(rawHeaders: readonly string[]): string {
+  return rawHeaderValues(rawHeaders, X_FORWARDED_FOR).map((value) => value.trim()).join(', ');
 }
 
 /** Every value of one header (lower-case name), in order: rawHeaders keeps the repeats `headers` joins or drops. */
