@@ -8,7 +8,8 @@
  * gateway needs ~5 s of load before its JIT settles, and the 1-connection row would otherwise measure a cold
  * process), BENCH_CONNECTIONS (default 1,16,64), BENCH_SYSTEMS (keys to run, default all: upstream,bare,
  * nest-floor,gateway-v2-json,gateway-v1-thrift,gateway-v2-json-0; gateway-v2-json-v8-default, the V2 JSON gateway without
- * --max-semi-space-size=4, runs only when named).
+ * --max-semi-space-size=4, runs only when named; so do baseline-v2-json and baseline-v2-json-0, another build's
+ * gateway given by BENCH_BASELINE_MAIN=<its dist/apps/gateway/src/main.js>, for a before/after in one run).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { GATEWAY_MAIN } from '../apps/gateway/test/support/gateway-process';

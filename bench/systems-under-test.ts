@@ -47,6 +47,8 @@ export interface GatewayMode {
   readonly samplerArg: 0 | 1;
   /** V8 flags instead of GATEWAY_NODE_FLAGS: a mode that measures what those flags cost or save. */
   readonly nodeFlags?: readonly string[];
+  /** Another build's main.js (BENCH_BASELINE_MAIN): the same mode before a change, measured in the same run. */
+  readonly main?: string;
 }
 
 const GATEWAY_MODES: readonly GatewayMode[] = [
@@ -54,7 +56,17 @@ const GATEWAY_MODES: readonly GatewayMode[] = [
   { key: 'gateway-v1-thrift', label: 'gateway V1 Thrift 100%', apiVersion: 'v1', encoding: 'thrift', samplerArg: 1 },
   { key: 'gateway-v2-json-0', label: 'gateway V2 JSON 0%', apiVersion: 'v2', encoding: 'json', samplerArg: 0 },
   { key: 'gateway-v2-json-v8-default', label: 'gateway V2 JSON 100%, V8 default semi-space', apiVersion: 'v2', encoding: 'json', samplerArg: 1, nodeFlags: [] },
+  ...baselineModes(process.env.BENCH_BASELINE_MAIN),
 ];
+
+/** With BENCH_BASELINE_MAIN=<another build's dist/apps/gateway/src/main.js>: that build at 100% and 0%, in the same run. */
+function baselineModes(main: string | undefined): GatewayMode[] {
+  if (main === undefined || main === '') return [];
+  return [
+    { key: 'baseline-v2-json', label: 'baseline build V2 JSON 100%', apiVersion: 'v2', encoding: 'json', samplerArg: 1, main },
+    { key: 'baseline-v2-json-0', label: 'baseline build V2 JSON 0%', apiVersion: 'v2', encoding: 'json', samplerArg: 0, main },
+  ];
+}
 
 export const UPSTREAM_DIRECT: SystemUnderTest = {
   key: 'upstream',
@@ -103,7 +115,7 @@ export function gatewaySystem(mode: GatewayMode): SystemUnderTest {
     spansPerRequest: mode.samplerArg === 1 ? 2 : 0,
     b3Sampled: mode.samplerArg === 1 ? '1' : '0',
     onSutCpu: true,
-    inDefaultRun: mode.nodeFlags === undefined,
+    inDefaultRun: mode.nodeFlags === undefined && mode.main === undefined,
     start: (peers) => startGatewayProcess(peers, mode),
   };
 }
@@ -112,7 +124,7 @@ export const ALL_SYSTEMS: readonly SystemUnderTest[] = [UPSTREAM_DIRECT, BARE_PR
 
 /** The gateway as `npm start` runs it (access log on, defaults), pointed at the peers, pinned alone. */
 export async function startGatewayProcess(peers: Peers, mode: GatewayMode): Promise<RunningSystem> {
-  const gateway = await startGateway({ ...gatewayEnv(peers, mode), NODE_OPTIONS: `--require ${ALLOC_PROBE}` }, undefined, mode.nodeFlags);
+  const gateway = await startGateway({ ...gatewayEnv(peers, mode), NODE_OPTIONS: `--require ${ALLOC_PROBE}` }, undefined, mode.nodeFlags, mode.main);
   const pid = gateway.child.pid;
   if (pid === undefined) throw new Error('gateway has no pid');
   let probeReads = 0;

@@ -42,10 +42,10 @@ const STOP_DEADLINE_MS = 20_000;
 
 /**
  * Starts the gateway on random loopback ports with the given environment (over a clean one); `nodeFlags`
- * replaces GATEWAY_NODE_FLAGS only where a benchmark compares V8 settings.
+ * and `main` differ only where a benchmark compares V8 settings or another build.
  */
-export async function startGateway(env: Readonly<Record<string, string>>, timeoutMs = 15_000, nodeFlags: readonly string[] = GATEWAY_NODE_FLAGS): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [...nodeFlags, GATEWAY_MAIN], {
+export async function startGateway(env: Readonly<Record<string, string>>, timeoutMs = 15_000, nodeFlags: readonly string[] = GATEWAY_NODE_FLAGS, main = GATEWAY_MAIN): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, main], {
     env: { PATH: process.env.PATH ?? '', GATEWAY_PORT: '0', ADMIN_PORT: '0', GATEWAY_HOST: '127.0.0.1', ADMIN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
