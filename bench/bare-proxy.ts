@@ -44,12 +44,18 @@ export function startBareProxy(port: number, upstreamUrl: string): Promise<numbe
   return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-if (require.main === module) {
+/**
+ * The command line of a reference proxy (`<script> <port|0> <upstreamUrl>`): starts it, prints {"port": N}
+ * once listening, exits 0 on SIGTERM.
+ */
+export function runReferenceProxy(script: string, start: (port: number, upstreamUrl: string) => Promise<number>): void {
   const [port = '0', upstreamUrl] = process.argv.slice(2);
   if (upstreamUrl === undefined) {
-    process.stderr.write('usage: node dist-tools/bench/bare-proxy.js <port> <upstreamUrl>\n');
+    process.stderr.write(`usage: node dist-tools/bench/${script} <port> <upstreamUrl>\n`);
     process.exit(2);
   }
-  void startBareProxy(Number(port), upstreamUrl).then((listening) => process.stdout.write(`${JSON.stringify({ port: listening })}\n`));
+  void start(Number(port), upstreamUrl).then((listening) => process.stdout.write(`${JSON.stringify({ port: listening })}\n`));
   process.once('SIGTERM', () => process.exit(0));
 }
+
+if (require.main === module) runReferenceProxy('bare-proxy.js', startBareProxy);

@@ -13,7 +13,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Pool } from 'undici';
-import { endToEndHeaders } from './bare-proxy';
+import { endToEndHeaders, runReferenceProxy } from './bare-proxy';
 
 const POOL = Symbol('POOL');
 const POOL_CONNECTIONS = 128;
@@ -63,12 +63,4 @@ export async function startNestFloorProxy(port: number, upstreamUrl: string): Pr
   return typeof address === 'object' && address !== null ? address.port : port;
 }
 
-if (require.main === module) {
-  const [port = '0', upstreamUrl] = process.argv.slice(2);
-  if (upstreamUrl === undefined) {
-    process.stderr.write('usage: node dist-tools/bench/nest-floor-proxy.js <port> <upstreamUrl>\n');
-    process.exit(2);
-  }
-  void startNestFloorProxy(Number(port), upstreamUrl).then((listening) => process.stdout.write(`${JSON.stringify({ port: listening })}\n`));
-  process.once('SIGTERM', () => process.exit(0));
-}
+if (require.main === module) runReferenceProxy('nest-floor-proxy.js', startNestFloorProxy);
