@@ -55,9 +55,12 @@ end
 
 let hookFile: string | undefined;
 
+/** The `done` hook as a script file, written once per benchmark process. */
 function doneHookFile(): string {
-  hookFile ??= join(mkdtempSync(join(tmpdir(), 'bench-wrk-')), 'summary.lua');
-  writeFileSync(hookFile, DONE_HOOK);
+  if (hookFile === undefined) {
+    hookFile = join(mkdtempSync(join(tmpdir(), 'bench-wrk-')), 'summary.lua');
+    writeFileSync(hookFile, DONE_HOOK);
+  }
   return hookFile;
 }
 
