@@ -98,14 +98,15 @@ const ASCII_LOWER = 0x20;
 
 /**
  * Compares length and first letter before lower-casing, so the common message (User-Agent and Set-Cookie
- * share Connection's length, Accept-Encoding X-Forwarded-For's) is scanned without allocating.
+ * share Connection's length, Accept-Encoding X-Forwarded-For's) is scanned without allocating. A Connection
+ * header that names only one header `skip` drops anyway (the usual `keep-alive`) changes nothing: not flagged.
  */
-function scanSpecialHeaders(rawHeaders: readonly string[]): number {
+function scanSpecialHeaders(rawHeaders: readonly string[], skip: ReadonlySet<string>): number {
   let found = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i];
     if (name.length === CONNECTION.length) {
-      if ((name.charCodeAt(0) | ASCII_LOWER) === 0x63 /* c */ && name.toLowerCase() === CONNECTION) found |= HAS_CONNECTION;
+      if ((name.charCodeAt(0) | ASCII_LOWER) === 0x63 /* c */ && name.toLowerCase() === CONNECTION && !skip.has(rawHeaders[i + 1].toLowerCase())) found |= HAS_CONNECTION;
     } else if (name.length === X_FORWARDED_FOR.length) {
       if ((name.charCodeAt(0) | ASCII_LOWER) === 0x78 /* x */ && name.toLowerCase() === X_FORWARDED_FOR) found |= HAS_FORWARDED_FOR;
     }
@@ -154,7 +155,7 @@ function copyEndToEnd(rawHeaders: readonly string[], policy: CopyPolicy, found: 
 
 /** Headers sent to the upstream: the caller's end-to-end headers, forwarding headers, request id, our trace. */
 export function buildUpstreamHeaders(rawHeaders: readonly string[], context: UpstreamHeaderContext): OutgoingHttpHeaders {
-  const found = scanSpecialHeaders(rawHeaders);
+  const found = scanSpecialHeaders(rawHeaders, UPSTREAM.skip);
   const headers = copyEndToEnd(rawHeaders, UPSTREAM, found, context.drop);
   headers.host = context.host;
   if (context.clientAddress !== undefined) {
@@ -170,7 +171,7 @@ export function buildUpstreamHeaders(rawHeaders: readonly string[], context: Ups
 
 /** Headers sent back to the client: the upstream's end-to-end headers (the exchange adds our request id). */
 export function buildDownstreamHeaders(rawHeaders: readonly string[]): OutgoingHttpHeaders {
-  return copyEndToEnd(rawHeaders, DOWNSTREAM, scanSpecialHeaders(rawHeaders));
+  return copyEndToEnd(rawHeaders, DOWNSTREAM, scanSpecialHeaders(rawHeaders, DOWNSTREAM.skip));
 }
 
 /** The caller's X-Forwarded-For chain, its repeats joined in order; only called when there is one. */
