@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Linux accounts process CPU time in clock ticks (USER_HZ, 100 on every common kernel). */
@@ -16,8 +16,32 @@ function readClockTicks(): number {
 
 /** utime + stime of a process, all threads (the libuv pool's gzip included), in ticks. */
 export function processCpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name (field 2) may contain spaces: fields are counted after its closing parenthesis.
+  return statCpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** V8 names its platform threads (parallel scavenge, concurrent marking and sweeping, background JIT) so. */
+const V8_WORKER_THREAD = 'node-V8Worker';
+
+/**
+ * utime + stime of a Node process's V8 worker threads, in ticks: the part of its CPU that is background GC
+ * (and JIT compilation), which a main-thread CPU profile does not show. Threads that exited are not counted.
+ */
+export function v8WorkerCpuTicks(pid: number): number {
+  let ticks = 0;
+  for (const thread of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${thread}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === V8_WORKER_THREAD) ticks += statCpuTicks(stat);
+  }
+  return ticks;
+}
+
+/** utime + stime from a /proc stat line; the command name (field 2) may contain spaces: fields are counted after its `)`. */
+function statCpuTicks(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }

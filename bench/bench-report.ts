@@ -1,6 +1,6 @@
 import type { Row } from './measure-row';
 
-const HEADER = ['system', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/req', 'heap KiB/req', 'SUT core %', 'CPU0 others %', 'CPU1 busy %', 'idle RSS MiB', 'peak RSS MiB', 'spans/req', 'req/s ÷ bare', 'p99 ÷ bare', 'CPU0 ref ms', 'load 1m', 'check'];
+const HEADER = ['system', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/req', 'V8 workers µs/req', 'heap KiB/req', 'SUT core %', 'CPU0 others %', 'CPU1 busy %', 'idle RSS MiB', 'peak RSS MiB', 'spans/req', 'req/s ÷ bare', 'p99 ÷ bare', 'CPU0 ref ms', 'load 1m', 'check'];
 
 const fixed = (digits: number) => (value: number | undefined): string => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const integer = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : '–');
@@ -44,6 +44,7 @@ function cells(rows: readonly Row[], row: Row): string[] {
     ms(row.load.p99Ms),
     ms(row.load.maxMs),
     fixed(1)(row.cpuMicrosPerRequest),
+    fixed(1)(row.v8WorkerMicrosPerRequest),
     fixed(1)(row.heapBytesPerRequest / 1024),
     fixed(0)(row.sutCorePercent),
     fixed(0)(row.sutCpuOtherPercent),
@@ -121,6 +122,7 @@ export function targetLines(rows: readonly Row[]): string[] {
 export const COLUMN_NOTES = [
   'req/s: 2xx responses ÷ measured seconds (wrk). Latencies: wrk\'s histogram of every response, in µs.',
   'CPU µs/req: utime+stime of the system under test (all threads) over the measured run ÷ 2xx responses (/proc/<pid>/stat, 10 ms ticks).',
+  'V8 workers µs/req: the part of CPU µs/req spent by the threads V8 names node-V8Worker (parallel scavenges, concurrent marking and sweeping of major GCs, background JIT compilation), from /proc/<pid>/task/*/stat: GC work a CPU profile of the main thread does not show.',
   'heap KiB/req: V8 heap bytes allocated over the measured run ÷ 2xx responses (v8.getHeapStatistics().total_allocated_bytes, read through bench/alloc-probe.ts on SIGUSR2 before and after the run): what the young generation must collect per request.',
   'SUT core %: that CPU time ÷ run time; near 100 = the system under test is saturated. CPU1 busy % ≥ 90 with SUT core % below 90 = the harness (load generator + upstream + collector on CPU 1) set the pace: the row is flagged HARNESS-BOUND and no target is judged on it.',
   'CPU0 others %: busy time on CPU 0 not spent by the system under test (other processes on this shared machine).',

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLOCK_TICKS_PER_SECOND, coreTicks, loadAverage, processCpuTicks, processMemory, resetPeakRss, type CoreTicks } from './bench-procfs';
+import { CLOCK_TICKS_PER_SECOND, coreTicks, loadAverage, processCpuTicks, processMemory, resetPeakRss, v8WorkerCpuTicks, type CoreTicks } from './bench-procfs';
 import { HARNESS_CPU, SUT_CPU } from './bench-pinning';
 import { measureCpuSpeed } from './cpu-speed';
 import type { PeerCounts, Peers } from './bench-peers';
@@ -16,6 +16,8 @@ export interface Row {
   readonly connections: number;
   readonly load: LoadResult;
   readonly cpuMicrosPerRequest: number;
+  /** The part of cpuMicrosPerRequest spent by V8's worker threads (background GC, JIT). */
+  readonly v8WorkerMicrosPerRequest: number;
   /** V8 heap bytes allocated per 2xx response over the measured run (alloc-probe); NaN when unknown. */
   readonly heapBytesPerRequest: number;
   /** Share of one core the system under test used over the measured run. */
@@ -48,6 +50,7 @@ export function deadRow(system: SystemUnderTest, connections: number, idleRssMiB
     connections,
     load,
     cpuMicrosPerRequest: NaN,
+    v8WorkerMicrosPerRequest: NaN,
     heapBytesPerRequest: NaN,
     sutCorePercent: NaN,
     idleRssMiB,
@@ -78,12 +81,13 @@ async function settledCounts(peers: Peers): Promise<PeerCounts> {
 interface Snapshot {
   readonly peers: PeerCounts;
   readonly sutTicks: number;
+  readonly v8WorkerTicks: number;
   readonly sutCpu?: CoreTicks;
   readonly harnessCpu?: CoreTicks;
 }
 
 function snapshot(peers: PeerCounts, pid: number): Snapshot {
-  return { peers, sutTicks: processCpuTicks(pid), sutCpu: coreTicks(SUT_CPU), harnessCpu: coreTicks(HARNESS_CPU) };
+  return { peers, sutTicks: processCpuTicks(pid), v8WorkerTicks: v8WorkerCpuTicks(pid), sutCpu: coreTicks(SUT_CPU), harnessCpu: coreTicks(HARNESS_CPU) };
 }
 
 function busyPercent(before: CoreTicks | undefined, after: CoreTicks | undefined, minusTicks = 0): number | undefined {
@@ -103,6 +107,7 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
   const allocatedBefore = await running.allocatedBytes();
   const load = await runLoad({ url: running.url, connections, seconds: settings.measureSeconds });
   const sutTicks = processCpuTicks(running.pid) - before.sutTicks;
+  const v8WorkerTicks = v8WorkerCpuTicks(running.pid) - before.v8WorkerTicks;
   const allocatedAfter = await running.allocatedBytes();
   const sutCpuAfter = coreTicks(SUT_CPU);
   const harnessCpuAfter = coreTicks(HARNESS_CPU);
@@ -119,6 +124,7 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
     connections,
     load,
     cpuMicrosPerRequest: load.ok > 0 ? (cpuSeconds * 1e6) / load.ok : NaN,
+    v8WorkerMicrosPerRequest: load.ok > 0 ? (v8WorkerTicks / CLOCK_TICKS_PER_SECOND) * 1e6 / load.ok : NaN,
     heapBytesPerRequest: allocatedBefore === undefined || allocatedAfter === undefined || load.ok === 0 ? NaN : (allocatedAfter - allocatedBefore) / load.ok,
     sutCorePercent: (100 * cpuSeconds) / load.seconds,
     sutCpuOtherPercent: busyPercent(before.sutCpu, sutCpuAfter, system.onSutCpu ? sutTicks : 0),
