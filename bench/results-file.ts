@@ -17,6 +17,8 @@ export interface RunDescription {
   readonly gatewayBuild: string;
   readonly settings: BenchSettings;
   readonly processWarmupSeconds: number;
+  /** Rounds of every row; each row shown is its median round. */
+  readonly rounds: number;
   readonly connectionCounts: readonly number[];
   /** wrk's version and how it is run. */
   readonly loadGenerator: string;
@@ -38,14 +40,14 @@ export function gatewayBuildLine(): string {
 
 /** bench/RESULTS.md: machine and gateway lines, setup, the table, the targets, what the columns mean. */
 export function resultsMarkdown(run: RunDescription, rows: readonly Row[]): string {
-  const { machine, gatewayBuild, settings, processWarmupSeconds, connectionCounts } = run;
+  const { machine, gatewayBuild, settings, processWarmupSeconds, connectionCounts, rounds } = run;
   return [
     '# Benchmark results (last `npm run bench`)',
     '',
     `Machine: ${machine}`,
     `Gateway: ${gatewayBuild}`,
     `Finished: ${new Date().toISOString()}, load average ${loadAverage()}`,
-    `Setup: ${pinningNote()}. Load generator: ${run.loadGenerator}. Every system is started first (idle RSS read, then warmed up once for ${processWarmupSeconds} s at ${Math.max(...connectionCounts)} connections) and idles when not under test; rows are measured interleaved (per connection count, each system in turn), each with a ${settings.warmupSeconds} s warm-up and a ${settings.measureSeconds} s measured run. Upstream answers a fixed 1 KiB body on keep-alive connections. Gateway: defaults (access log on, gzip to the collector), reporter flush interval ${FLUSH_INTERVAL_MS} ms.`,
+    `Setup: ${pinningNote()}. Load generator: ${run.loadGenerator}. Every system is started first (idle RSS read, then warmed up once for ${processWarmupSeconds} s at ${Math.max(...connectionCounts)} connections) and idles when not under test; rows are measured interleaved (per connection count, each system in turn), each with a ${settings.warmupSeconds} s warm-up and a ${settings.measureSeconds} s measured run, in ${rounds} round${rounds === 1 ? '' : 's'}: every row shown is its system's median round by req/s (its check column lists every round). Upstream answers a fixed 1 KiB body on keep-alive connections. Gateway: defaults (access log on, gzip to the collector), reporter flush interval ${FLUSH_INTERVAL_MS} ms.`,
     '',
     markdownTable(rows),
     '',

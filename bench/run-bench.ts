@@ -3,7 +3,8 @@
  * and 64 connections, each system pinned alone on CPU 0 (rows interleaved: per connection count, every system
  * in turn); prints the table and writes bench/RESULTS.md.
  *
- * Env: BENCH_SECONDS (measured run per row, default 6), BENCH_WARMUP_SECONDS (per row, default 2),
+ * Env: BENCH_ROUNDS (every row measured this often, in rounds; the table shows each row's median round;
+ * default 3), BENCH_SECONDS (measured run per row, default 6), BENCH_WARMUP_SECONDS (per row, default 2),
  * BENCH_PROCESS_WARMUP_SECONDS (once per started system, at the highest connection count, default 5: the
  * gateway needs ~5 s of load before its JIT settles, and the 1-connection row would otherwise measure a cold
  * process), BENCH_CONNECTIONS (default 1,16,64), BENCH_SYSTEMS (keys to run, default all: upstream,bare,
@@ -36,6 +37,7 @@ function planFromEnv(): RunPlan {
   const only = listFromEnv('BENCH_SYSTEMS');
   return {
     settings: { warmupSeconds: numberFromEnv('BENCH_WARMUP_SECONDS', 2), measureSeconds: numberFromEnv('BENCH_SECONDS', 6) },
+    rounds: Math.round(numberFromEnv('BENCH_ROUNDS', 3)),
     processWarmupSeconds: numberFromEnv('BENCH_PROCESS_WARMUP_SECONDS', 5),
     connectionCounts: (listFromEnv('BENCH_CONNECTIONS') ?? ['1', '16', '64']).map(Number),
     systems: ALL_SYSTEMS.filter((system) => (only === undefined ? system.inDefaultRun : only.includes(system.key))),
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
   } finally {
     await peers.stop();
   }
-  const markdown = resultsMarkdown({ machine, gatewayBuild, settings: plan.settings, processWarmupSeconds: plan.processWarmupSeconds, connectionCounts: plan.connectionCounts, loadGenerator }, rows);
+  const markdown = resultsMarkdown({ machine, gatewayBuild, settings: plan.settings, rounds: plan.rounds, processWarmupSeconds: plan.processWarmupSeconds, connectionCounts: plan.connectionCounts, loadGenerator }, rows);
   writeFileSync(RESULTS_FILE, markdown);
   process.stdout.write(`\n${markdown}\nwritten to ${RESULTS_FILE}\n`);
 }
