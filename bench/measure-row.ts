@@ -30,7 +30,7 @@ export interface Row {
   readonly peakRssMiB: number;
   readonly upstreamRequests: number;
   readonly spansPerRequest: number;
-  /** The reference loop's ms on the SUT CPU just before the run (lower = faster machine at that moment). */
+  /** The reference loop's ms on the SUT CPU, the slower of just before and just after the run (lower = faster machine). */
   readonly refLoopMs: number;
   /** 1-minute load average when the measured run started and when it ended. */
   readonly loadAverage: string;
@@ -100,7 +100,7 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
   await runLoad({ url: running.url, connections, seconds: settings.warmupSeconds });
   running.forgetOutput();
   const settled = await settledCounts(peers);
-  const refLoopMs = await measureCpuSpeed();
+  const refLoopMsBefore = await measureCpuSpeed();
   const before = snapshot(settled, running.pid);
   const peakReset = resetPeakRss(running.pid);
   const loadAtStart = loadAverage().split(' ')[0];
@@ -115,6 +115,8 @@ export async function measureRow(system: SystemUnderTest, running: RunningSystem
   const memory = processMemory(running.pid);
   running.forgetOutput();
   const after = await settledCounts(peers);
+  // The slower of the two: a slow spell that starts during the run shows after it.
+  const refLoopMs = Math.max(refLoopMsBefore, await measureCpuSpeed());
 
   const upstreamRequests = after.upstream.requests - before.peers.upstream.requests;
   const spans = after.collector.spans - before.peers.collector.spans;
