@@ -89,13 +89,13 @@ export async function measureAll(peers: Peers, plan: RunPlan): Promise<Row[]> {
       for (const connections of plan.connectionCounts) {
         for (const entry of started) {
           let row = await measureSurviving(entry, peers, plan, connections);
-          fastestRefMs = Math.min(fastestRefMs, row.refLoopMs);
+          fastestRefMs = fastestOf(fastestRefMs, row);
           const disturbance = disturbanceOf(row, fastestRefMs);
           if (disturbance !== undefined && retries > 0) {
             retries -= 1;
             process.stdout.write(`${entry.system.label} c=${connections}: ${disturbance}, measuring again\n`);
             const again = { ...(await measureSurviving(entry, peers, plan, connections)), attempt: 2 };
-            fastestRefMs = Math.min(fastestRefMs, again.refLoopMs);
+            fastestRefMs = fastestOf(fastestRefMs, again);
             if (disturbanceRank(again, fastestRefMs) < disturbanceRank(row, fastestRefMs)) row = again;
           }
           rows.push(row);
@@ -109,6 +109,11 @@ export async function measureAll(peers: Peers, plan: RunPlan): Promise<Row[]> {
   }
   const order = (row: Row): number => plan.systems.indexOf(row.system) * 1000 + row.connections;
   return medianRounds(rows).sort((a, b) => order(a) - order(b));
+}
+
+/** The fastest reference loop so far; a row of a system that died has none. */
+function fastestOf(fastestRefMs: number, row: Row): number {
+  return Number.isFinite(row.refLoopMs) ? Math.min(fastestRefMs, row.refLoopMs) : fastestRefMs;
 }
 
 /** Why a row does not measure the system alone on a machine at its usual speed; undefined when it does. */
