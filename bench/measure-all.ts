@@ -139,7 +139,9 @@ export function medianRounds(rows: readonly Row[]): Row[] {
   const groups = new Map<string, Row[]>();
   for (const row of rows) {
     const key = `${row.system.key} ${row.connections}`;
-    groups.set(key, [...(groups.get(key) ?? []), row]);
+    const rounds = groups.get(key);
+    if (rounds === undefined) groups.set(key, [row]);
+    else rounds.push(row);
   }
   return [...groups.values()].map((rounds) => {
     if (rounds.length === 1) return rounds[0];
